@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The config model's JSON form and validation. A config file row of "ports"
+ * has exactly the arguments of port.add, and a "static_macs" row those of
+ * mac.add, so the command table's schemas check both. Pure (Jansson only).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define FIELD(buf, prefix, key) (snprintf(buf, sizeof(buf), "%s.%s", prefix, key), buf)
+
+const char *vs_port_type_name(enum vs_port_type t)
+{
+	return t == VS_PORT_VHOST ? "vhost-user" : "dpdk";
+}
+
+const char *vs_port_mode_name(enum vs_port_mode m)
+{
+	return m == VS_MODE_ACCESS ? "access" : "trunk";
+}
+
+void vs_port_cfg_defaults(struct vs_port_cfg *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->type = VS_PORT_VHOST;
+	p->client = true;
+	p->queues = 1;
+	p->mode = VS_MODE_ACCESS;
+	p->mtu = VS_MTU_DEFAULT;
+}
+
+void vs_config_defaults(struct vs_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dpdk.no_huge = false;
+	c->dpdk.memory_mb = 1024;
+	c->dpdk.main_cpu = 0;
+	snprintf(c->dpdk.file_prefix, sizeof(c->dpdk.file_prefix), "vsw");
+	c->workers.n_cpus = 1;
+	c->workers.cpus[0] = 1;
+	c->workers.idle_sleep_us = 50;
+	c->workers.idle_spins = 1000;
+	c->workers.burst = 32;
+	snprintf(c->control.socket, sizeof(c->control.socket), "%s", VS_DEFAULT_SOCKET);
+	c->control.socket_perm = 0660;
+	c->fdb.size = 65536;
+	c->fdb.aging_s = 300;
+}
+
+static int copy_str(char *dst, size_t len, const json_t *v, const char *field, struct vs_err *e)
+{
+	const char *s = json_string_value(v);
+	if (strlen(s) >= len)
+		return vs_err_set(e, ENAMETOOLONG, field, "'%s' is %zu bytes, longer than the %zu allowed",
+				  s, strlen(s), len - 1);
+	snprintf(dst, len, "%s", s);
+	return 0;
+}
+
+static int parse_perm(const char *s, uint32_t *out, const char *field, struct vs_err *e)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 8);
+	if (*s == '\0' || *end != '\0' || v > 0777)
+		return vs_err_set(e, EINVAL, field, "'%s': expected an octal mode like 0660", s);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The VLAN arguments, shared by port.add and port.set. Schema already checked. */
+static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p, struct vs_err *e)
+{
+	char f[160];
+	json_t *v;
+
+	if ((v = json_object_get(o, "mode")) != NULL) {
+		const char *m = json_string_value(v);
+		if (strcmp(m, "access") == 0)
+			p->mode = VS_MODE_ACCESS;
+		else if (strcmp(m, "trunk") == 0)
+			p->mode = VS_MODE_TRUNK;
+		else
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "mode"),
+					  "'%s': expected access or trunk", m);
+	} else if (json_object_get(o, "allowed") != NULL) {
+		p->mode = VS_MODE_TRUNK;	/* an allowed list implies a trunk */
+	} else if (json_object_get(o, "vlan") != NULL) {
+		p->mode = VS_MODE_ACCESS;
+	}
+	if ((v = json_object_get(o, "vlan")) != NULL) {
+		if (json_integer_value(v) < VS_VLAN_MIN || json_integer_value(v) > VS_VLAN_MAX)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, "vlan"),
+					  "%lld: VLAN ids are %d..%d", json_integer_value(v),
+					  VS_VLAN_MIN, VS_VLAN_MAX);
+		p->vlan = (uint16_t)json_integer_value(v);
+	}
+	if ((v = json_object_get(o, "allowed")) != NULL) {
+		int rc = vs_vlan_set_parse(json_string_value(v), &p->allowed, e,
+					   FIELD(f, prefix, "allowed"));
+		if (rc < 0)
+			return rc;
+	}
+	if ((v = json_object_get(o, "native_vlan")) != NULL) {
+		if (json_integer_value(v) > VS_VLAN_MAX)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, "native_vlan"),
+					  "%lld: VLAN ids are %d..%d (0 = no native VLAN)",
+					  json_integer_value(v), VS_VLAN_MIN, VS_VLAN_MAX);
+		p->native_vlan = (uint16_t)json_integer_value(v);
+	}
+	if ((v = json_object_get(o, "mtu")) != NULL) {
+		if (json_integer_value(v) < VS_MTU_MIN || json_integer_value(v) > VS_MTU_MAX)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, "mtu"), "%lld: MTU is %d..%d",
+					  json_integer_value(v), VS_MTU_MIN, VS_MTU_MAX);
+		p->mtu = (uint16_t)json_integer_value(v);
+	}
+	return 0;
+}
+
+int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+			  struct vs_err *e)
+{
+	const struct vs_command_spec *spec = vs_command_find("port.add", NULL);
+	char f[160];
+	json_t *v;
+	int rc;
+
+	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
+		return rc;
+	vs_port_cfg_defaults(p);
+	if ((rc = copy_str(p->name, sizeof(p->name), json_object_get(o, "name"),
+			   FIELD(f, prefix, "name"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "type")) != NULL) {
+		const char *t = json_string_value(v);
+		if (strcmp(t, "vhost-user") == 0)
+			p->type = VS_PORT_VHOST;
+		else if (strcmp(t, "dpdk") == 0)
+			p->type = VS_PORT_DPDK;
+		else
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "type"),
+					  "'%s': expected vhost-user or dpdk", t);
+	}
+	/* An uplink is a trunk unless told otherwise. */
+	if (p->type == VS_PORT_DPDK)
+		p->mode = VS_MODE_TRUNK;
+	if ((v = json_object_get(o, "socket")) != NULL &&
+	    (rc = copy_str(p->socket, sizeof(p->socket), v, FIELD(f, prefix, "socket"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "devargs")) != NULL &&
+	    (rc = copy_str(p->devargs, sizeof(p->devargs), v, FIELD(f, prefix, "devargs"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "owner")) != NULL &&
+	    (rc = copy_str(p->owner, sizeof(p->owner), v, FIELD(f, prefix, "owner"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "group")) != NULL &&
+	    (rc = copy_str(p->group, sizeof(p->group), v, FIELD(f, prefix, "group"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "perm")) != NULL &&
+	    (rc = parse_perm(json_string_value(v), &p->perm, FIELD(f, prefix, "perm"), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "client")) != NULL)
+		p->client = json_is_true(v);
+	if ((v = json_object_get(o, "queues")) != NULL) {
+		if (json_integer_value(v) < 1 || json_integer_value(v) > VS_MAX_QUEUES)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, "queues"),
+					  "%lld: queue pairs are 1..%d", json_integer_value(v),
+					  VS_MAX_QUEUES);
+		p->queues = (uint16_t)json_integer_value(v);
+	}
+	if ((rc = vlan_args(o, prefix, p, e)) < 0)
+		return rc;
+	return vs_port_cfg_validate(p, prefix, e);
+}
+
+int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+		       struct vs_err *e)
+{
+	const struct vs_command_spec *spec = vs_command_find("port.set", NULL);
+	struct vs_port_cfg n = *p;
+	int rc;
+
+	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
+		return rc;
+	if (json_object_get(o, "allowed") != NULL)
+		memset(&n.allowed, 0, sizeof(n.allowed));
+	if ((rc = vlan_args(o, prefix, &n, e)) < 0)
+		return rc;
+	if ((rc = vs_port_cfg_validate(&n, prefix, e)) < 0)
+		return rc;
+	*p = n;
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+int vs_port_cfg_validate(const struct vs_port_cfg *p, const char *prefix, struct vs_err *e)
+{
+	char f[160];
+
+	if (!name_ok(p->name))
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, "name"),
+				  "'%s': use letters, digits, '-', '_' and '.'", p->name);
+	if (p->type == VS_PORT_VHOST) {
+		if (p->socket[0] == '\0')
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "socket"),
+					  "a vhost-user port needs a socket path");
+		if (p->socket[0] != '/')
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "socket"),
+					  "'%s': must be an absolute path", p->socket);
+		if (p->devargs[0] != '\0')
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "devargs"),
+					  "devargs is for dpdk ports");
+		if (p->client && (p->owner[0] || p->group[0] || p->perm))
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, p->owner[0] ? "owner" :
+							    p->group[0] ? "group" : "perm"),
+					  "socket ownership applies to server-mode ports "
+					  "(client=false); in client mode QEMU owns the socket");
+	} else {
+		if (p->devargs[0] == '\0')
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "devargs"),
+					  "a dpdk port needs devargs (a PCI address or a vdev)");
+		if (p->socket[0] != '\0')
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "socket"),
+					  "socket is for vhost-user ports");
+	}
+	if (p->mode == VS_MODE_ACCESS) {
+		if (p->vlan == 0)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "vlan"),
+					  "an access port needs a VLAN");
+		if (vs_vlan_set_count(&p->allowed) > 0 || p->native_vlan != 0)
+			return vs_err_set(e, EINVAL,
+					  FIELD(f, prefix, p->native_vlan ? "native_vlan" : "allowed"),
+					  "only trunk ports take allowed/native_vlan (mode=trunk)");
+	} else {
+		if (p->vlan != 0)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "vlan"),
+					  "a trunk port takes allowed and native_vlan, not vlan");
+		if (vs_vlan_set_count(&p->allowed) == 0 && p->native_vlan == 0)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "allowed"),
+					  "a trunk port needs allowed VLANs or a native VLAN");
+	}
+	return 0;
+}
+
+int vs_port_cfg_check_unique(const struct vs_port_cfg *p, const struct vs_port_cfg *const *others,
+			     unsigned int n, const char *prefix, struct vs_err *e)
+{
+	char f[160];
+	for (unsigned int i = 0; i < n; i++) {
+		const struct vs_port_cfg *o = others[i];
+		if (strcmp(o->name, p->name) == 0)
+			return vs_err_set(e, EEXIST, FIELD(f, prefix, "name"),
+					  "port '%s' already exists", p->name);
+		if (p->socket[0] && strcmp(o->socket, p->socket) == 0)
+			return vs_err_set(e, EEXIST, FIELD(f, prefix, "socket"),
+					  "'%s' is already used by port '%s'", p->socket, o->name);
+		if (p->devargs[0] && strcmp(o->devargs, p->devargs) == 0)
+			return vs_err_set(e, EEXIST, FIELD(f, prefix, "devargs"),
+					  "'%s' is already used by port '%s'", p->devargs, o->name);
+	}
+	return 0;
+}
+
+json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "type", json_string(vs_port_type_name(p->type)));
+	if (p->type == VS_PORT_VHOST) {
+		json_object_set_new(o, "socket", json_string(p->socket));
+		json_object_set_new(o, "client", json_boolean(p->client));
+	} else {
+		json_object_set_new(o, "devargs", json_string(p->devargs));
+	}
+	json_object_set_new(o, "queues", json_integer(p->queues));
+	json_object_set_new(o, "mode", json_string(vs_port_mode_name(p->mode)));
+	if (p->mode == VS_MODE_ACCESS) {
+		json_object_set_new(o, "vlan", json_integer(p->vlan));
+	} else {
+		char buf[VS_VLAN_COUNT * 5];
+		vs_vlan_set_format(&p->allowed, buf, sizeof(buf));
+		json_object_set_new(o, "allowed", json_string(buf));
+		if (p->native_vlan)
+			json_object_set_new(o, "native_vlan", json_integer(p->native_vlan));
+	}
+	json_object_set_new(o, "mtu", json_integer(p->mtu));
+	if (p->owner[0])
+		json_object_set_new(o, "owner", json_string(p->owner));
+	if (p->group[0])
+		json_object_set_new(o, "group", json_string(p->group));
+	if (p->perm) {
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%04o", p->perm);
+		json_object_set_new(o, "perm", json_string(buf));
+	}
+	return o;
+}
+
+int vs_static_mac_from_json(const json_t *o, const char *prefix, struct vs_static_mac *m,
+			    struct vs_err *e)
+{
+	const struct vs_command_spec *spec = vs_command_find("mac.add", NULL);
+	char f[160];
+	int rc;
+
+	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
+		return rc;
+	json_int_t vlan = json_integer_value(json_object_get(o, "vlan"));
+	if (vlan < VS_VLAN_MIN || vlan > VS_VLAN_MAX)
+		return vs_err_set(e, ERANGE, FIELD(f, prefix, "vlan"), "%lld: VLAN ids are %d..%d",
+				  vlan, VS_VLAN_MIN, VS_VLAN_MAX);
+	m->vlan = (uint16_t)vlan;
+	vs_mac_parse(json_string_value(json_object_get(o, "mac")), m->mac);
+	if (m->mac[0] & 1)
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, "mac"),
+				  "a static MAC must be unicast");
+	return copy_str(m->port, sizeof(m->port), json_object_get(o, "port"),
+			FIELD(f, prefix, "port"), e);
+}
+
+json_t *vs_static_mac_to_json(const struct vs_static_mac *m)
+{
+	char mac[18];
+	vs_mac_format(m->mac, mac);
+	return json_pack("{s:i, s:s, s:s}", "vlan", m->vlan, "mac", mac, "port", m->port);
+}
+
+/* Checks that o has only the given keys. */
+static int only_keys(const json_t *o, const char *path, const char *const *keys,
+		     struct vs_err *e)
+{
+	const char *key;
+	json_t *v;
+	char f[160];
+
+	if (!json_is_object(o))
+		return vs_err_set(e, EINVAL, path, "expected an object");
+	json_object_foreach((json_t *)o, key, v) {
+		bool known = false;
+		for (const char *const *k = keys; *k != NULL; k++)
+			known |= strcmp(*k, key) == 0;
+		if (!known)
+			return vs_err_set(e, EINVAL, FIELD(f, path, key), "unknown key");
+	}
+	return 0;
+}
+
+static int get_uint(const json_t *o, const char *path, const char *key, uint64_t min,
+		    uint64_t max, uint32_t *out, struct vs_err *e)
+{
+	char f[160];
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < (json_int_t)min ||
+	    (uint64_t)json_integer_value(v) > max)
+		return vs_err_set(e, ERANGE, FIELD(f, path, key),
+				  "expected an integer %llu..%llu", (unsigned long long)min,
+				  (unsigned long long)max);
+	*out = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
+static int get_bool(const json_t *o, const char *path, const char *key, bool *out,
+		    struct vs_err *e)
+{
+	char f[160];
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		return vs_err_set(e, EINVAL, FIELD(f, path, key), "expected true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int get_str(const json_t *o, const char *path, const char *key, char *out, size_t len,
+		   struct vs_err *e)
+{
+	char f[160];
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v))
+		return vs_err_set(e, EINVAL, FIELD(f, path, key), "expected a string");
+	return copy_str(out, len, v, FIELD(f, path, key), e);
+}
+
+static int parse_dpdk(const json_t *o, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "no_huge", "memory_mb", "main_cpu", "file_prefix",
+					    "extra_eal_args", NULL };
+	uint32_t u;
+	int rc;
+
+	if ((rc = only_keys(o, "dpdk", keys, e)) < 0 ||
+	    (rc = get_bool(o, "dpdk", "no_huge", &c->dpdk.no_huge, e)) < 0 ||
+	    (rc = get_uint(o, "dpdk", "memory_mb", 64, 1 << 20, &c->dpdk.memory_mb, e)) < 0 ||
+	    (rc = get_str(o, "dpdk", "file_prefix", c->dpdk.file_prefix,
+			  sizeof(c->dpdk.file_prefix), e)) < 0)
+		return rc;
+	u = c->dpdk.main_cpu;
+	if ((rc = get_uint(o, "dpdk", "main_cpu", 0, 1023, &u, e)) < 0)
+		return rc;
+	c->dpdk.main_cpu = (uint16_t)u;
+	json_t *a = json_object_get(o, "extra_eal_args");
+	if (a != NULL) {
+		size_t i;
+		json_t *v;
+		char f[64];
+		if (!json_is_array(a) || json_array_size(a) > VS_EXTRA_EAL_MAX)
+			return vs_err_set(e, EINVAL, "dpdk.extra_eal_args",
+					  "expected an array of at most %d strings",
+					  VS_EXTRA_EAL_MAX);
+		json_array_foreach(a, i, v) {
+			snprintf(f, sizeof(f), "dpdk.extra_eal_args[%zu]", i);
+			if (!json_is_string(v))
+				return vs_err_set(e, EINVAL, f, "expected a string");
+			if ((rc = copy_str(c->dpdk.extra_eal_args[i],
+					   sizeof(c->dpdk.extra_eal_args[i]), v, f, e)) < 0)
+				return rc;
+		}
+		c->dpdk.n_extra = (uint16_t)json_array_size(a);
+	}
+	return 0;
+}
+
+static int parse_workers(const json_t *o, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "cpus", "idle_sleep_us", "idle_spins", "burst", NULL };
+	uint32_t burst = c->workers.burst;
+	int rc;
+
+	if ((rc = only_keys(o, "workers", keys, e)) < 0 ||
+	    (rc = get_uint(o, "workers", "idle_sleep_us", 0, 100000, &c->workers.idle_sleep_us,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "workers", "idle_spins", 1, 1u << 30, &c->workers.idle_spins,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "workers", "burst", 1, 32, &burst, e)) < 0)
+		return rc;
+	c->workers.burst = (uint16_t)burst;
+	json_t *a = json_object_get(o, "cpus");
+	if (a != NULL) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(a) || json_array_size(a) < 1 ||
+		    json_array_size(a) > VS_MAX_WORKERS)
+			return vs_err_set(e, EINVAL, "workers.cpus",
+					  "expected an array of 1..%d CPU numbers", VS_MAX_WORKERS);
+		json_array_foreach(a, i, v) {
+			char f[64];
+			snprintf(f, sizeof(f), "workers.cpus[%zu]", i);
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > 1023)
+				return vs_err_set(e, EINVAL, f, "expected a CPU number 0..1023");
+			c->workers.cpus[i] = (uint16_t)json_integer_value(v);
+			for (size_t j = 0; j < i; j++)
+				if (c->workers.cpus[j] == c->workers.cpus[i])
+					return vs_err_set(e, EINVAL, f, "CPU %u listed twice",
+							  c->workers.cpus[i]);
+		}
+		c->workers.n_cpus = (uint16_t)json_array_size(a);
+	}
+	return 0;
+}
+
+static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "socket", "socket_perm", NULL };
+	int rc;
+	json_t *v;
+
+	if ((rc = only_keys(o, "control", keys, e)) < 0 ||
+	    (rc = get_str(o, "control", "socket", c->control.socket, sizeof(c->control.socket),
+			  e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "socket_perm")) != NULL) {
+		if (!json_is_string(v))
+			return vs_err_set(e, EINVAL, "control.socket_perm",
+					  "expected an octal string like \"0660\"");
+		return parse_perm(json_string_value(v), &c->control.socket_perm,
+				  "control.socket_perm", e);
+	}
+	return 0;
+}
+
+static int parse_fdb(const json_t *o, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "size", "aging_s", NULL };
+	int rc;
+	if ((rc = only_keys(o, "fdb", keys, e)) < 0 ||
+	    (rc = get_uint(o, "fdb", "size", 64, 1u << 24, &c->fdb.size, e)) < 0 ||
+	    (rc = get_uint(o, "fdb", "aging_s", 1, 1000000, &c->fdb.aging_s, e)) < 0)
+		return rc;
+	return 0;
+}
+
+int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "ports",
+					    "static_macs", NULL };
+	json_t *v;
+	int rc;
+
+	vs_config_defaults(c);
+	if ((rc = only_keys(root, "", keys, e)) < 0) {
+		memmove(e->field, e->field + 1, strlen(e->field));	/* ".x" -> "x" */
+		return rc;
+	}
+	if ((v = json_object_get(root, "dpdk")) != NULL && (rc = parse_dpdk(v, c, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "workers")) != NULL && (rc = parse_workers(v, c, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "control")) != NULL && (rc = parse_control(v, c, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "fdb")) != NULL && (rc = parse_fdb(v, c, e)) < 0)
+		return rc;
+	for (uint16_t i = 0; i < c->workers.n_cpus; i++)
+		if (c->workers.cpus[i] == c->dpdk.main_cpu)
+			return vs_err_set(e, EINVAL, "workers.cpus",
+					  "CPU %u is the main (control) CPU, dpdk.main_cpu",
+					  c->dpdk.main_cpu);
+
+	if ((v = json_object_get(root, "ports")) != NULL) {
+		size_t i;
+		json_t *p;
+		if (!json_is_array(v) || json_array_size(v) > VS_MAX_PORTS)
+			return vs_err_set(e, EINVAL, "ports", "expected an array of at most %d ports",
+					  VS_MAX_PORTS);
+		json_array_foreach(v, i, p) {
+			char f[48];
+			const struct vs_port_cfg *others[VS_MAX_PORTS];
+			snprintf(f, sizeof(f), "ports[%zu]", i);
+			if ((rc = vs_port_cfg_from_json(p, f, &c->ports[i], e)) < 0)
+				return rc;
+			for (size_t j = 0; j < i; j++)
+				others[j] = &c->ports[j];
+			if ((rc = vs_port_cfg_check_unique(&c->ports[i], others, (unsigned int)i, f,
+							   e)) < 0)
+				return rc;
+		}
+		c->n_ports = (uint16_t)json_array_size(v);
+	}
+	if ((v = json_object_get(root, "static_macs")) != NULL) {
+		size_t i;
+		json_t *m;
+		if (!json_is_array(v) || json_array_size(v) > VS_STATIC_MACS_MAX)
+			return vs_err_set(e, EINVAL, "static_macs",
+					  "expected an array of at most %d entries",
+					  VS_STATIC_MACS_MAX);
+		json_array_foreach(v, i, m) {
+			char f[48];
+			struct vs_static_mac *sm = &c->static_macs[i];
+			snprintf(f, sizeof(f), "static_macs[%zu]", i);
+			if ((rc = vs_static_mac_from_json(m, f, sm, e)) < 0)
+				return rc;
+			const struct vs_port_cfg *port = NULL;
+			for (uint16_t j = 0; j < c->n_ports; j++)
+				if (strcmp(c->ports[j].name, sm->port) == 0)
+					port = &c->ports[j];
+			char ff[96];
+			if (port == NULL)
+				return vs_err_set(e, ENOENT, FIELD(ff, f, "port"),
+						  "no port '%s' in ports", sm->port);
+			if (!vs_port_cfg_in_vlan(port, sm->vlan))
+				return vs_err_set(e, EINVAL, FIELD(ff, f, "vlan"),
+						  "port '%s' is not in VLAN %u", sm->port, sm->vlan);
+		}
+		c->n_static_macs = (uint16_t)json_array_size(v);
+	}
+	return 0;
+}
+
+json_t *vs_config_to_json(const struct vs_config *c)
+{
+	json_t *root = json_object();
+	json_t *extra = json_array();
+	for (uint16_t i = 0; i < c->dpdk.n_extra; i++)
+		json_array_append_new(extra, json_string(c->dpdk.extra_eal_args[i]));
+	json_object_set_new(root, "dpdk",
+			    json_pack("{s:b, s:i, s:i, s:s, s:o}", "no_huge", c->dpdk.no_huge,
+				      "memory_mb", (json_int_t)c->dpdk.memory_mb, "main_cpu",
+				      c->dpdk.main_cpu, "file_prefix", c->dpdk.file_prefix,
+				      "extra_eal_args", extra));
+	json_t *cpus = json_array();
+	for (uint16_t i = 0; i < c->workers.n_cpus; i++)
+		json_array_append_new(cpus, json_integer(c->workers.cpus[i]));
+	json_object_set_new(root, "workers",
+			    json_pack("{s:o, s:i, s:i, s:i}", "cpus", cpus, "idle_sleep_us",
+				      (json_int_t)c->workers.idle_sleep_us, "idle_spins",
+				      (json_int_t)c->workers.idle_spins, "burst", c->workers.burst));
+	char perm[16];
+	snprintf(perm, sizeof(perm), "%04o", c->control.socket_perm);
+	json_object_set_new(root, "control", json_pack("{s:s, s:s}", "socket", c->control.socket,
+						       "socket_perm", perm));
+	json_object_set_new(root, "fdb", json_pack("{s:i, s:i}", "size", (json_int_t)c->fdb.size,
+						   "aging_s", (json_int_t)c->fdb.aging_s));
+	json_t *ports = json_array();
+	for (uint16_t i = 0; i < c->n_ports; i++)
+		json_array_append_new(ports, vs_port_cfg_to_json(&c->ports[i]));
+	json_object_set_new(root, "ports", ports);
+	json_t *macs = json_array();
+	for (uint16_t i = 0; i < c->n_static_macs; i++)
+		json_array_append_new(macs, vs_static_mac_to_json(&c->static_macs[i]));
+	json_object_set_new(root, "static_macs", macs);
+	return root;
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Typed core functions: every change of the running state goes through here,
+ * whether it comes from the control socket or the config file. Each checks
+ * everything first and changes nothing on error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "state.h"
+
+struct vs_state vs_st;
+
+int vs_core_port_find(const char *name)
+{
+	for (int i = 0; i < VS_MAX_PORTS; i++)
+		if (vs_st.ports[i].in_use && strcmp(vs_st.ports[i].cfg.name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Prefix a runtime error's field ("socket") with where the port came from. */
+static void err_prefix(struct vs_err *e, const char *prefix)
+{
+	char f[2 * sizeof(e->field)];
+	if (e->field[0] == '\0' || strchr(e->field, '.') != NULL)
+		return;
+	snprintf(f, sizeof(f), "%s.%s", prefix, e->field);
+	snprintf(e->field, sizeof(e->field), "%.*s", (int)sizeof(e->field) - 1, f);
+}
+
+static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs_err *e)
+{
+	const struct vs_port_cfg *others[VS_MAX_PORTS];
+	unsigned int n = 0;
+	int slot = -1, rc;
+
+	if ((rc = vs_port_cfg_validate(cfg, prefix, e)) < 0)
+		return rc;
+	for (int i = 0; i < VS_MAX_PORTS; i++) {
+		if (vs_st.ports[i].in_use)
+			others[n++] = &vs_st.ports[i].cfg;
+		else if (slot < 0)
+			slot = i;
+	}
+	if ((rc = vs_port_cfg_check_unique(cfg, others, n, prefix, e)) < 0)
+		return rc;
+	if (slot < 0)
+		return vs_err_set(e, ENOSPC, prefix, "all %d port slots are in use", VS_MAX_PORTS);
+
+	struct vs_port *p = &vs_st.ports[slot];
+	if ((rc = vs_port_rt_create(cfg, &p->rt, e)) < 0) {
+		err_prefix(e, prefix);
+		return rc;
+	}
+	p->cfg = *cfg;
+	p->seq = ++vs_st.next_seq;
+	vs_port_counters_sum((uint16_t)slot, &p->base);
+	p->in_use = true;
+	if ((rc = vs_snapshot_publish(e)) < 0) {
+		p->in_use = false;
+		vs_port_rt_destroy(cfg, p->rt);
+		p->rt = NULL;
+		return rc;
+	}
+	VS_LOG(INFO, "port %s added (%s, %s)", cfg->name, vs_port_type_name(cfg->type),
+	       vs_port_mode_name(cfg->mode));
+	return 0;
+}
+
+int vs_core_port_add(const struct vs_port_cfg *cfg, struct vs_err *e)
+{
+	return port_add(cfg, "args", e);
+}
+
+int vs_core_port_del(const char *name, struct vs_err *e)
+{
+	int slot = vs_core_port_find(name);
+	if (slot < 0)
+		return vs_err_set(e, ENOENT, "args.name", "no port '%s'", name);
+	struct vs_port *p = &vs_st.ports[slot];
+
+	p->in_use = false;
+	if (vs_snapshot_publish(e) < 0) {
+		p->in_use = true;
+		return -e->code;
+	}
+	/* No worker sees the port any more: its MACs and runtime can go. */
+	vs_fdb_flush(vs_dp.fdb, 0, (uint16_t)slot, true);
+	vs_port_rt_destroy(&p->cfg, p->rt);
+	p->rt = NULL;
+	VS_LOG(INFO, "port %s removed", name);
+	return 0;
+}
+
+int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
+{
+	int slot = vs_core_port_find(name);
+	if (slot < 0)
+		return vs_err_set(e, ENOENT, "args.name", "no port '%s'", name);
+	struct vs_port *p = &vs_st.ports[slot];
+	struct vs_port_cfg old = p->cfg, n = p->cfg;
+	int rc;
+
+	if ((rc = vs_port_cfg_update(args, "args", &n, e)) < 0)
+		return rc;
+	if (n.mtu != old.mtu && n.type == VS_PORT_DPDK)
+		return vs_err_set(e, ENOTSUP, "args.mtu",
+				  "the MTU of a dpdk port is set when it is added");
+	p->cfg = n;
+	if ((rc = vs_snapshot_publish(e)) < 0) {
+		p->cfg = old;
+		return rc;
+	}
+	/* Entries of VLANs the port left would only misdirect until they age. */
+	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++)
+		if (vs_port_cfg_in_vlan(&old, (uint16_t)v) && !vs_port_cfg_in_vlan(&n, (uint16_t)v))
+			vs_fdb_flush(vs_dp.fdb, (uint16_t)v, (uint16_t)slot, true);
+	VS_LOG(INFO, "port %s changed", name);
+	return 0;
+}
+
+static int mac_add(const struct vs_static_mac *m, const char *prefix, struct vs_err *e)
+{
+	char f[160];
+	int slot = vs_core_port_find(m->port);
+	if (slot < 0)
+		return vs_err_set(e, ENOENT, (snprintf(f, sizeof(f), "%s.port", prefix), f),
+				  "no port '%s'", m->port);
+	if (!vs_port_cfg_in_vlan(&vs_st.ports[slot].cfg, m->vlan))
+		return vs_err_set(e, EINVAL, (snprintf(f, sizeof(f), "%s.vlan", prefix), f),
+				  "port '%s' is not in VLAN %u", m->port, m->vlan);
+	int rc = vs_fdb_add_static(vs_dp.fdb, m->vlan, m->mac, (uint16_t)slot, e);
+	if (rc < 0)
+		err_prefix(e, prefix);
+	return rc;
+}
+
+int vs_core_mac_add(const struct vs_static_mac *m, struct vs_err *e)
+{
+	return mac_add(m, "args", e);
+}
+
+int vs_core_mac_del(uint16_t vlan, const uint8_t mac[6], struct vs_err *e)
+{
+	if (vs_fdb_del(vs_dp.fdb, vlan, mac) < 0)
+		return vs_err_set(e, ENOENT, "args.mac", "not in the MAC table of VLAN %u", vlan);
+	return 0;
+}
+
+int vs_core_apply_config(const struct vs_config *c, struct vs_err *e)
+{
+	char prefix[48];
+	int rc;
+
+	for (uint16_t i = 0; i < c->n_ports; i++) {
+		snprintf(prefix, sizeof(prefix), "ports[%u]", i);
+		if ((rc = port_add(&c->ports[i], prefix, e)) < 0)
+			goto err;
+	}
+	for (uint16_t i = 0; i < c->n_static_macs; i++) {
+		snprintf(prefix, sizeof(prefix), "static_macs[%u]", i);
+		if ((rc = mac_add(&c->static_macs[i], prefix, e)) < 0)
+			goto err;
+	}
+	return 0;
+err:
+	vs_core_remove_all();
+	return rc;
+}
+
+void vs_core_remove_all(void)
+{
+	struct vs_err e;
+	for (int i = VS_MAX_PORTS - 1; i >= 0; i--)
+		if (vs_st.ports[i].in_use)
+			vs_core_port_del(vs_st.ports[i].cfg.name, &e);
+}
+
+/* Slots in the order ports were added. */
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = vs_st.ports[*(const int *)a].seq, y = vs_st.ports[*(const int *)b].seq;
+	return x < y ? -1 : x > y;
+}
+
+int vs_core_ports_ordered(int *slots)
+{
+	int n = 0;
+	for (int i = 0; i < VS_MAX_PORTS; i++)
+		if (vs_st.ports[i].in_use)
+			slots[n++] = i;
+	qsort(slots, (size_t)n, sizeof(int), by_seq);
+	return n;
+}
+
+json_t *vs_core_running_config(void)
+{
+	int slots[VS_MAX_PORTS];
+	int n = vs_core_ports_ordered(slots);
+	json_t *root = vs_config_to_json(vs_st.cfg);	/* globals; its lists are empty */
+	json_t *ports = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(ports, vs_port_cfg_to_json(&vs_st.ports[slots[i]].cfg));
+	json_object_set_new(root, "ports", ports);
+	json_object_set_new(root, "static_macs", vs_fdb_statics_to_json(vs_dp.fdb));
+	return root;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Thin handlers: unpack the (already schema-checked) arguments, call a core
+ * function, build the reply. Semantics live in core.c, not here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_version.h>
+
+#include "handlers.h"
+#include "log.h"
+#include "state.h"
+
+static const char *str_arg(const json_t *args, const char *key)
+{
+	return json_string_value(json_object_get(args, key));
+}
+
+static int h_hello(const json_t *args, json_t **r, struct vs_err *e)
+{
+	json_int_t v = json_integer_value(json_object_get(args, "version"));
+	if (v != VS_PROTO_VERSION)
+		return vs_err_set(e, EPROTONOSUPPORT, "args.version",
+				  "protocol version %lld is not supported; vswd speaks %d", v,
+				  VS_PROTO_VERSION);
+	*r = json_pack("{s:i, s:s}", "version", VS_PROTO_VERSION, "server", "vswd " VS_VERSION);
+	return 0;
+}
+
+static int h_commands(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	const struct vs_command_spec *t = vs_command_table();
+	json_t *cmds = json_array();
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		json_t *a = json_array();
+		for (const struct vs_arg_spec *s = t[i].args; s->name != NULL; s++)
+			json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "name", s->name,
+							   "type", vs_arg_type_name(s->type),
+							   "required", s->required, "help", s->help));
+		json_array_append_new(cmds, json_pack("{s:s, s:s, s:o}", "name", t[i].name, "help",
+						      t[i].help, "args", a));
+	}
+	*r = json_pack("{s:o}", "commands", cmds);
+	return 0;
+}
+
+static int h_version(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	*r = json_pack("{s:s, s:s, s:i}", "version", VS_VERSION, "dpdk", rte_version(), "proto",
+		       VS_PROTO_VERSION);
+	return 0;
+}
+
+static int port_slot(const json_t *args, struct vs_err *e)
+{
+	const char *name = str_arg(args, "name");
+	int slot = vs_core_port_find(name);
+	if (slot < 0)
+		return vs_err_set(e, ENOENT, "args.name", "no port '%s'", name);
+	return slot;
+}
+
+static int h_port_add(const json_t *args, json_t **r, struct vs_err *e)
+{
+	struct vs_port_cfg cfg;
+	int rc;
+	if ((rc = vs_port_cfg_from_json(args, "args", &cfg, e)) < 0 ||
+	    (rc = vs_core_port_add(&cfg, e)) < 0)
+		return rc;
+	*r = vs_port_to_json((uint16_t)vs_core_port_find(cfg.name));
+	return 0;
+}
+
+static int h_port_del(const json_t *args, json_t **r, struct vs_err *e)
+{
+	int rc = vs_core_port_del(str_arg(args, "name"), e);
+	if (rc == 0)
+		*r = json_object();
+	return rc;
+}
+
+static int h_port_set(const json_t *args, json_t **r, struct vs_err *e)
+{
+	int rc = vs_core_port_set(str_arg(args, "name"), args, e);
+	if (rc == 0)
+		*r = vs_port_to_json((uint16_t)vs_core_port_find(str_arg(args, "name")));
+	return rc;
+}
+
+static int h_port_list(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	int slots[VS_MAX_PORTS];
+	int n = vs_core_ports_ordered(slots);
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, vs_port_to_json((uint16_t)slots[i]));
+	*r = json_pack("{s:o}", "ports", a);
+	return 0;
+}
+
+static int h_port_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	int slot = port_slot(args, e);
+	if (slot < 0)
+		return slot;
+	*r = vs_port_to_json((uint16_t)slot);
+	return 0;
+}
+
+static int h_vlan_list(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	int slots[VS_MAX_PORTS];
+	int n = vs_core_ports_ordered(slots);
+	json_t *a = json_array();
+	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++) {
+		json_t *ports = NULL;
+		for (int i = 0; i < n; i++) {
+			const struct vs_port_cfg *c = &vs_st.ports[slots[i]].cfg;
+			if (!vs_port_cfg_in_vlan(c, (uint16_t)v))
+				continue;
+			if (ports == NULL)
+				ports = json_array();
+			json_array_append_new(ports, json_string(c->name));
+		}
+		if (ports != NULL)
+			json_array_append_new(a, json_pack("{s:i, s:o, s:i}", "vlan", v, "ports", ports,
+							   "macs", (json_int_t)vs_fdb_count(vs_dp.fdb, (uint16_t)v)));
+	}
+	*r = json_pack("{s:o}", "vlans", a);
+	return 0;
+}
+
+/* Optional vlan/port filters of mac.show and mac.flush. */
+static int mac_filter(const json_t *args, uint16_t *vlan, uint16_t *port, struct vs_err *e)
+{
+	json_t *v = json_object_get(args, "vlan");
+	*vlan = 0;
+	*port = VS_PORT_NONE;
+	if (v != NULL) {
+		if (json_integer_value(v) < VS_VLAN_MIN || json_integer_value(v) > VS_VLAN_MAX)
+			return vs_err_set(e, ERANGE, "args.vlan", "VLAN ids are %d..%d", VS_VLAN_MIN,
+					  VS_VLAN_MAX);
+		*vlan = (uint16_t)json_integer_value(v);
+	}
+	if (json_object_get(args, "port") != NULL) {
+		int slot = vs_core_port_find(str_arg(args, "port"));
+		if (slot < 0)
+			return vs_err_set(e, ENOENT, "args.port", "no port '%s'",
+					  str_arg(args, "port"));
+		*port = (uint16_t)slot;
+	}
+	return 0;
+}
+
+static int h_mac_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	uint16_t vlan, port;
+	int rc = mac_filter(args, &vlan, &port, e);
+	if (rc < 0)
+		return rc;
+	*r = json_pack("{s:o}", "macs",
+		       vs_fdb_to_json(vs_dp.fdb, vlan, port, atomic_load(&vs_dp.clock_s)));
+	return 0;
+}
+
+static int h_mac_add(const json_t *args, json_t **r, struct vs_err *e)
+{
+	struct vs_static_mac m;
+	int rc;
+	if ((rc = vs_static_mac_from_json(args, "args", &m, e)) < 0 ||
+	    (rc = vs_core_mac_add(&m, e)) < 0)
+		return rc;
+	*r = json_object();
+	return 0;
+}
+
+static int h_mac_del(const json_t *args, json_t **r, struct vs_err *e)
+{
+	uint8_t mac[6];
+	json_int_t vlan = json_integer_value(json_object_get(args, "vlan"));
+	vs_mac_parse(str_arg(args, "mac"), mac);
+	if (vlan < VS_VLAN_MIN || vlan > VS_VLAN_MAX)
+		return vs_err_set(e, ERANGE, "args.vlan", "VLAN ids are %d..%d", VS_VLAN_MIN,
+				  VS_VLAN_MAX);
+	int rc = vs_core_mac_del((uint16_t)vlan, mac, e);
+	if (rc == 0)
+		*r = json_object();
+	return rc;
+}
+
+static int h_mac_flush(const json_t *args, json_t **r, struct vs_err *e)
+{
+	uint16_t vlan, port;
+	int rc = mac_filter(args, &vlan, &port, e);
+	if (rc < 0)
+		return rc;
+	*r = json_pack("{s:i}", "flushed", (json_int_t)vs_fdb_flush(vs_dp.fdb, vlan, port, false));
+	return 0;
+}
+
+static int h_config_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	*r = vs_core_running_config();
+	return 0;
+}
+
+static int h_config_save(const json_t *args, json_t **r, struct vs_err *e)
+{
+	const char *path = json_object_get(args, "path") ? str_arg(args, "path") :
+							   vs_st.config_path;
+	char tmp[PATH_MAX + 8];
+
+	if (path[0] == '\0')
+		return vs_err_set(e, EINVAL, "args.path",
+				  "vswd was started without -c: give a path");
+	/* Write aside and rename, so a crash never leaves half a config. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	json_t *cfg = vs_core_running_config();
+	int rc = json_dump_file(cfg, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(cfg);
+	if (rc != 0 || rename(tmp, path) != 0) {
+		int err = errno ? errno : EIO;
+		unlink(tmp);
+		return vs_err_set(e, err, "args.path", "cannot write %s: %s", path, strerror(err));
+	}
+	VS_LOG(INFO, "running config saved to %s", path);
+	*r = json_pack("{s:s}", "path", path);
+	return 0;
+}
+
+static int h_stats(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	*r = vs_stats_json();
+	return 0;
+}
+
+const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
+	[VS_CMD_HELLO] = h_hello,
+	[VS_CMD_COMMANDS] = h_commands,
+	[VS_CMD_VERSION] = h_version,
+	[VS_CMD_PORT_ADD] = h_port_add,
+	[VS_CMD_PORT_DEL] = h_port_del,
+	[VS_CMD_PORT_SET] = h_port_set,
+	[VS_CMD_PORT_LIST] = h_port_list,
+	[VS_CMD_PORT_SHOW] = h_port_show,
+	[VS_CMD_VLAN_LIST] = h_vlan_list,
+	[VS_CMD_MAC_SHOW] = h_mac_show,
+	[VS_CMD_MAC_ADD] = h_mac_add,
+	[VS_CMD_MAC_DEL] = h_mac_del,
+	[VS_CMD_MAC_FLUSH] = h_mac_flush,
+	[VS_CMD_CONFIG_SHOW] = h_config_show,
+	[VS_CMD_CONFIG_SAVE] = h_config_save,
+	[VS_CMD_STATS] = h_stats,
+};

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration model: plain structs, their JSON form and validation.
+ * Pure (Jansson only, no DPDK): the same functions load the config file at
+ * startup, decode control-socket requests and are what the unit tests call.
+ * Control thread only.
+ */
+#ifndef VS_MODEL_H
+#define VS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "vs_commands.h"
+#include "vs_proto.h"
+#include "vs_types.h"
+
+#define VS_EXTRA_EAL_MAX 16
+#define VS_STATIC_MACS_MAX 4096
+
+/* An error for the client: errno, the field (JSON path) at fault, a message. */
+struct vs_err {
+	int code;	/* positive errno */
+	char field[128];
+	char msg[256];
+};
+
+/* Fill e and return -code. field may be NULL. */
+int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+struct vs_port_cfg {
+	char name[VS_NAME_MAX];
+	enum vs_port_type type;
+	char socket[VS_PATH_MAX];	/* vhost-user */
+	bool client;	/* vhost-user: vswd connects, QEMU owns the socket */
+	uint16_t queues;
+	char devargs[VS_DEVARGS_MAX];	/* dpdk */
+	char owner[32];	/* server-mode socket ownership, "" = unchanged */
+	char group[32];
+	uint32_t perm;	/* server-mode socket mode; 0 = default 0660 */
+	enum vs_port_mode mode;
+	uint16_t vlan;	/* access */
+	struct vs_vlan_set allowed;	/* trunk, without the native VLAN */
+	uint16_t native_vlan;	/* trunk, 0 = none */
+	uint16_t mtu;
+};
+
+struct vs_static_mac {
+	uint16_t vlan;
+	uint8_t mac[6];
+	char port[VS_NAME_MAX];
+};
+
+struct vs_config {
+	struct {
+		bool no_huge;
+		uint32_t memory_mb;
+		uint16_t main_cpu;
+		char file_prefix[64];
+		uint16_t n_extra;
+		char extra_eal_args[VS_EXTRA_EAL_MAX][128];
+	} dpdk;
+	struct {
+		uint16_t n_cpus;
+		uint16_t cpus[VS_MAX_WORKERS];
+		uint32_t idle_sleep_us;
+		uint32_t idle_spins;
+		uint16_t burst;
+	} workers;
+	struct {
+		char socket[VS_PATH_MAX];
+		uint32_t socket_perm;
+	} control;
+	struct {
+		uint32_t size;
+		uint32_t aging_s;
+	} fdb;
+	uint16_t n_ports;
+	struct vs_port_cfg ports[VS_MAX_PORTS];
+	uint16_t n_static_macs;
+	struct vs_static_mac static_macs[VS_STATIC_MACS_MAX];
+};
+
+static inline bool vs_port_cfg_in_vlan(const struct vs_port_cfg *p, uint16_t vid)
+{
+	if (p->mode == VS_MODE_ACCESS)
+		return p->vlan == vid;
+	return p->native_vlan == vid || vs_vlan_set_has(&p->allowed, vid);
+}
+
+/* vlan_set.c: "2003-2005,2010" <-> set. Parse returns 0 or -EINVAL with e->msg. */
+int vs_vlan_set_parse(const char *s, struct vs_vlan_set *out, struct vs_err *e, const char *field);
+/* Writes the canonical form ("2003-2005,2010"; "" for none) into buf. */
+void vs_vlan_set_format(const struct vs_vlan_set *s, char *buf, size_t len);
+unsigned int vs_vlan_set_count(const struct vs_vlan_set *s);
+
+int vs_mac_parse(const char *s, uint8_t mac[6]);
+void vs_mac_format(const uint8_t mac[6], char buf[18]);
+
+/* args.c: check a JSON args object against a command's schema (names, types,
+ * required); prefix names the object in errors ("args", "ports[2]"). */
+int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const char *prefix,
+		  struct vs_err *e);
+
+/* config.c */
+void vs_config_defaults(struct vs_config *c);
+void vs_port_cfg_defaults(struct vs_port_cfg *p);
+/* Decode port.add args / a config "ports" row into p (defaults applied first). */
+int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+			  struct vs_err *e);
+/* Apply port.set args (VLAN settings only) onto an existing p. */
+int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+		       struct vs_err *e);
+/* One port on its own: ranges, required fields, lengths. */
+int vs_port_cfg_validate(const struct vs_port_cfg *p, const char *prefix, struct vs_err *e);
+/* Port p may join the set others[0..n) (unique name, socket, device). */
+int vs_port_cfg_check_unique(const struct vs_port_cfg *p, const struct vs_port_cfg *const *others,
+			     unsigned int n, const char *prefix, struct vs_err *e);
+json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p);
+int vs_static_mac_from_json(const json_t *o, const char *prefix, struct vs_static_mac *m,
+			    struct vs_err *e);
+json_t *vs_static_mac_to_json(const struct vs_static_mac *m);
+/* Whole config: decode and validate everything, or fail naming the JSON path. */
+int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e);
+json_t *vs_config_to_json(const struct vs_config *c);
+
+const char *vs_port_type_name(enum vs_port_type t);
+const char *vs_port_mode_name(enum vs_port_mode m);
+
+#endif

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port runtime objects. vhost-user ports use rte_vhost directly rather than
+ * the net_vhost PMD: no ethdev port per VM (Debian's DPDK caps ethdev ports at
+ * 32), per-queue vring state, and workers enqueue straight into the guest.
+ * dpdk ports (the uplink) are any ethdev, probed from devargs.
+ *
+ * rte_vhost callbacks run on its vhost-events thread: they only flip atomics
+ * of the port's runtime object (found through a small registry under a mutex)
+ * and destroy_device waits an RCU grace period before returning, so no worker
+ * still uses the vid.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_vhost.h>
+#include <linux/virtio_net.h>
+
+#include "log.h"
+#include "state.h"
+
+struct vhost_reg {
+	char path[VS_PATH_MAX];
+	struct vs_port_rt *rt;
+};
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vhost_reg reg[VS_MAX_PORTS];	// guarded by reg_lock
+
+static struct vs_port_rt *reg_find(int vid)
+{
+	char path[VS_PATH_MAX];
+	struct vs_port_rt *rt = NULL;
+
+	if (rte_vhost_get_ifname(vid, path, sizeof(path)) < 0)
+		return NULL;
+	pthread_mutex_lock(&reg_lock);
+	for (int i = 0; i < VS_MAX_PORTS; i++)
+		if (reg[i].rt != NULL && strcmp(reg[i].path, path) == 0)
+			rt = reg[i].rt;
+	pthread_mutex_unlock(&reg_lock);
+	return rt;
+}
+
+static void reg_set(const char *path, struct vs_port_rt *rt)
+{
+	pthread_mutex_lock(&reg_lock);
+	for (int i = 0; i < VS_MAX_PORTS; i++) {
+		if (rt != NULL && reg[i].rt == NULL) {
+			snprintf(reg[i].path, sizeof(reg[i].path), "%s", path);
+			reg[i].rt = rt;
+			break;
+		}
+		if (rt == NULL && reg[i].rt != NULL && strcmp(reg[i].path, path) == 0) {
+			reg[i].rt = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static int new_device(int vid)
+{
+	struct vs_port_rt *rt = reg_find(vid);
+	char path[VS_PATH_MAX] = "";
+
+	rte_vhost_get_ifname(vid, path, sizeof(path));
+	if (rt == NULL) {
+		VS_LOG(WARNING, "vhost: device %d on unknown socket %s", vid, path);
+		return -1;
+	}
+	/* Workers poll; the guest need not kick us. */
+	for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
+		rte_vhost_enable_guest_notification(vid, q, 0);
+	atomic_store_explicit(&rt->vid, vid, memory_order_release);
+	atomic_store(&rt->link_up, 1);
+	VS_LOG(INFO, "vhost: %s connected (device %d, %u vrings)", path, vid,
+	       rte_vhost_get_vring_num(vid));
+	return 0;
+}
+
+static void destroy_device(int vid)
+{
+	struct vs_port_rt *rt = reg_find(vid);
+	char path[VS_PATH_MAX] = "";
+
+	rte_vhost_get_ifname(vid, path, sizeof(path));
+	if (rt == NULL || atomic_load(&rt->vid) != vid)
+		return;
+	atomic_store_explicit(&rt->vid, -1, memory_order_release);
+	atomic_store(&rt->link_up, 0);
+	/* rte_vhost frees the device when we return: wait out workers using it. */
+	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
+	atomic_store(&rt->rx_enabled, 0);
+	VS_LOG(INFO, "vhost: %s disconnected (device %d)", path, vid);
+}
+
+static int vring_state_changed(int vid, uint16_t queue_id, int enable)
+{
+	struct vs_port_rt *rt = reg_find(vid);
+
+	if (rt == NULL || queue_id % 2 != 0 || queue_id / 2 >= 32)
+		return 0;	/* only the guest's RX rings matter for our tx choice */
+	uint32_t bit = 1u << (queue_id / 2);
+	if (enable)
+		atomic_fetch_or(&rt->rx_enabled, bit);
+	else
+		atomic_fetch_and(&rt->rx_enabled, ~bit);
+	return 0;
+}
+
+static const struct rte_vhost_device_ops vhost_ops = {
+	.new_device = new_device,
+	.destroy_device = destroy_device,
+	.vring_state_changed = vring_state_changed,
+};
+
+/* Offloads we do not implement in the switch: the guest does them itself. */
+static const uint64_t vhost_disabled_features =
+	(1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+	(1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
+	(1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) |
+	(1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |
+	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM);
+
+static int mkdir_parent(const char *path)
+{
+	char dir[VS_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int socket_access(const struct vs_port_cfg *cfg, struct vs_err *e)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	if (cfg->owner[0]) {
+		struct passwd *pw = getpwnam(cfg->owner);
+		if (pw == NULL)
+			return vs_err_set(e, ENOENT, "owner", "no user '%s'", cfg->owner);
+		uid = pw->pw_uid;
+	}
+	if (cfg->group[0]) {
+		struct group *gr = getgrnam(cfg->group);
+		if (gr == NULL)
+			return vs_err_set(e, ENOENT, "group", "no group '%s'", cfg->group);
+		gid = gr->gr_gid;
+	}
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(cfg->socket, uid, gid) < 0)
+		return vs_err_set(e, errno, "owner", "chown %s: %s", cfg->socket, strerror(errno));
+	if (chmod(cfg->socket, cfg->perm ? cfg->perm : 0660) < 0)
+		return vs_err_set(e, errno, "perm", "chmod %s: %s", cfg->socket, strerror(errno));
+	return 0;
+}
+
+static int vhost_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
+{
+	uint64_t flags = cfg->client ? RTE_VHOST_USER_CLIENT : 0;
+	struct stat st;
+	int rc;
+
+	if ((rc = mkdir_parent(cfg->socket)) < 0)
+		return vs_err_set(e, -rc, "socket", "cannot create the directory of %s: %s",
+				  cfg->socket, strerror(-rc));
+	/* A server socket left by a previous run would make bind() fail. */
+	if (!cfg->client && lstat(cfg->socket, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return vs_err_set(e, EEXIST, "socket", "%s exists and is not a socket",
+					  cfg->socket);
+		unlink(cfg->socket);
+	}
+	if (rte_vhost_driver_register(cfg->socket, flags) < 0)
+		return vs_err_set(e, EIO, "socket", "rte_vhost cannot register %s", cfg->socket);
+	if (rte_vhost_driver_disable_features(cfg->socket, vhost_disabled_features) < 0 ||
+	    rte_vhost_driver_callback_register(cfg->socket, &vhost_ops) < 0) {
+		rc = vs_err_set(e, EIO, "socket", "rte_vhost cannot set up %s", cfg->socket);
+		goto err;
+	}
+	reg_set(cfg->socket, rt);
+	if (rte_vhost_driver_start(cfg->socket) < 0) {
+		rc = vs_err_set(e, EIO, "socket", "rte_vhost cannot start %s (see the log)",
+				cfg->socket);
+		goto err_reg;
+	}
+	if (!cfg->client && (rc = socket_access(cfg, e)) < 0)
+		goto err_reg;
+	return 0;
+err_reg:
+	reg_set(cfg->socket, NULL);
+err:
+	rte_vhost_driver_unregister(cfg->socket);
+	return rc;
+}
+
+static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
+{
+	char name[VS_DEVARGS_MAX];
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint16_t pid, nq = vs_dp.n_workers;
+	uint16_t nb_rxd = 1024, nb_txd = 1024;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s", cfg->devargs);
+	name[strcspn(name, ",")] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
+		if ((rc = rte_dev_probe(cfg->devargs)) < 0)
+			return vs_err_set(e, -rc, "devargs", "cannot probe '%s': %s", cfg->devargs,
+					  rte_strerror(-rc));
+		if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
+			return vs_err_set(e, ENODEV, "devargs", "'%s' is not an ethdev", name);
+	}
+	if ((rc = rte_eth_dev_info_get(pid, &info)) < 0)
+		goto err;
+	if (info.max_tx_queues < nq) {
+		rc = vs_err_set(e, ENOTSUP, "devargs",
+				"'%s' has %u tx queues, one per worker (%u) is needed", name,
+				info.max_tx_queues, nq);
+		goto err_dev;
+	}
+	uint16_t nrxq = RTE_MIN(nq, info.max_rx_queues);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = cfg->mtu;
+	if (cfg->mtu > RTE_ETHER_MTU && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if ((rc = rte_eth_dev_configure(pid, nrxq, nq, &conf)) < 0)
+		goto err;
+	if ((rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd)) < 0)
+		goto err;
+	for (uint16_t q = 0; q < nrxq; q++)
+		if ((rc = rte_eth_rx_queue_setup(pid, q, nb_rxd, rte_eth_dev_socket_id(pid), NULL,
+						 vs_dp.pool)) < 0)
+			goto err;
+	for (uint16_t q = 0; q < nq; q++)
+		if ((rc = rte_eth_tx_queue_setup(pid, q, nb_txd, rte_eth_dev_socket_id(pid),
+						 NULL)) < 0)
+			goto err;
+	if ((rc = rte_eth_dev_start(pid)) < 0)
+		goto err;
+	rte_eth_promiscuous_enable(pid);	/* a switch port sees every MAC */
+	rt->eth_port = pid;
+	rt->n_queues = nrxq;
+	return 0;
+err:
+	vs_err_set(e, -rc, "devargs", "cannot set up '%s': %s", name, rte_strerror(-rc));
+	rc = -e->code;
+err_dev:
+	rte_eth_dev_close(pid);
+	if (info.device != NULL)
+		rte_dev_remove(info.device);
+	return rc;
+}
+
+int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, struct vs_err *e)
+{
+	struct vs_port_rt *rt = rte_zmalloc("vs_port_rt", sizeof(*rt), RTE_CACHE_LINE_SIZE);
+	int rc;
+
+	if (rt == NULL)
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	rt->type = cfg->type;
+	rt->n_queues = cfg->queues;
+	atomic_init(&rt->vid, -1);
+	rc = cfg->type == VS_PORT_VHOST ? vhost_create(cfg, rt, e) : eth_create(cfg, rt, e);
+	if (rc < 0) {
+		rte_free(rt);
+		return rc;
+	}
+	*out = rt;
+	return 0;
+}
+
+void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
+{
+	if (rt == NULL)
+		return;
+	if (rt->type == VS_PORT_VHOST) {
+		/* Calls destroy_device for a live connection, on this thread. */
+		rte_vhost_driver_unregister(cfg->socket);
+		reg_set(cfg->socket, NULL);
+		if (!cfg->client)
+			unlink(cfg->socket);
+	} else {
+		struct rte_eth_dev_info info;
+		int rc = rte_eth_dev_info_get(rt->eth_port, &info);
+		rte_eth_dev_stop(rt->eth_port);
+		rte_eth_dev_close(rt->eth_port);
+		if (rc == 0 && info.device != NULL)
+			rte_dev_remove(info.device);
+	}
+	rte_free(rt);
+}
+
+void vs_ports_poll_links(void)
+{
+	for (int i = 0; i < VS_MAX_PORTS; i++) {
+		struct vs_port *p = &vs_st.ports[i];
+		struct rte_eth_link link;
+		if (!p->in_use || p->rt->type != VS_PORT_DPDK)
+			continue;
+		if (rte_eth_link_get_nowait(p->rt->eth_port, &link) < 0)
+			continue;
+		uint32_t up = link.link_status == RTE_ETH_LINK_UP;
+		if (atomic_exchange(&p->rt->link_up, up) != up)
+			VS_LOG(NOTICE, "port %s: link %s", p->cfg.name, up ? "up" : "down");
+	}
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Builds the immutable snapshot workers read from the control thread's port
+ * slots, publishes it with one release store, waits an RCU grace period and
+ * frees the previous one. Workers never stop: a change costs them nothing
+ * but reading a new pointer at the top of their next loop.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "log.h"
+#include "state.h"
+
+static void port_vlan(const struct vs_port_cfg *c, struct vs_port_vlan *pv)
+{
+	memset(pv, 0, sizeof(*pv));
+	pv->mode = (uint8_t)c->mode;
+	if (c->mode == VS_MODE_ACCESS) {
+		pv->access_vid = c->vlan;
+		vs_vlan_set_add(&pv->allowed, c->vlan);
+	} else {
+		pv->native_vid = c->native_vlan;
+		pv->allowed = c->allowed;
+		if (c->native_vlan)
+			vs_vlan_set_add(&pv->allowed, c->native_vlan);
+	}
+}
+
+static void snapshot_free(struct vs_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	rte_free(s->flood_ports);
+	rte_free(s);
+}
+
+static struct vs_snapshot *build(void)
+{
+	struct vs_snapshot *s = rte_zmalloc("vs_snapshot", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	uint32_t total = 0, k = 0;
+
+	if (s == NULL)
+		return NULL;
+	s->gen = ++vs_st.snapshots_published;
+	for (uint16_t i = 0; i < VS_MAX_PORTS; i++) {
+		const struct vs_port *p = &vs_st.ports[i];
+		if (!p->in_use)
+			continue;
+		s->ports[i].rt = p->rt;
+		port_vlan(&p->cfg, &s->ports[i].vlan);
+		s->ports[i].max_len = p->cfg.mtu + VS_ETH_HLEN;
+		total += vs_vlan_set_count(&s->ports[i].vlan.allowed);
+
+		/* Spread (port, queue) pairs round-robin over the workers. An
+		 * ethdev has one rx queue per worker (or fewer, if it cannot). */
+		uint16_t nq = p->rt->n_queues;
+		for (uint16_t q = 0; q < nq; q++) {
+			uint16_t w = p->rt->type == VS_PORT_DPDK ? q % vs_dp.n_workers :
+								   (uint16_t)(k++ % vs_dp.n_workers);
+			if (s->n_rxq[w] < VS_RXQ_PER_WORKER_MAX)
+				s->rxq[w][s->n_rxq[w]++] = (struct vs_dp_rxq){ i, q };
+		}
+	}
+	s->flood_ports = rte_malloc("vs_flood", sizeof(uint16_t) * (total + 1), 0);
+	if (s->flood_ports == NULL) {
+		snapshot_free(s);
+		return NULL;
+	}
+	uint32_t off = 0;
+	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++) {
+		s->flood_off[v] = off;
+		for (uint16_t i = 0; i < VS_MAX_PORTS; i++)
+			if (s->ports[i].rt != NULL && vs_vlan_set_has(&s->ports[i].vlan.allowed, (uint16_t)v))
+				s->flood_ports[off++] = i;
+		s->flood_n[v] = (uint16_t)(off - s->flood_off[v]);
+	}
+	return s;
+}
+
+int vs_snapshot_publish(struct vs_err *e)
+{
+	struct vs_snapshot *s = build();
+	if (s == NULL)
+		return vs_err_set(e, ENOMEM, NULL, "out of memory building the snapshot");
+	struct vs_snapshot *old = atomic_exchange_explicit(&vs_dp.snap, s, memory_order_acq_rel);
+	/* Bounded: every online worker passes a quiescent point each loop. */
+	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
+	snapshot_free(old);
+	return 0;
+}
+
+void vs_snapshot_free_current(void)
+{
+	snapshot_free(atomic_exchange(&vs_dp.snap, NULL));
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The running state of vswd, owned by the control thread: port slots with
+ * their config and runtime objects, the global settings, and the typed core
+ * functions that change them. Handlers (socket) and the config loader
+ * (startup) call the same core functions. Control thread only, unless noted.
+ */
+#ifndef VS_STATE_H
+#define VS_STATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp.h"
+#include "model.h"
+
+struct vs_port {
+	bool in_use;
+	uint64_t seq;	/* add order, for listing and config save */
+	struct vs_port_cfg cfg;
+	struct vs_port_rt *rt;
+	struct vs_port_counters base;	/* worker counters of the slot when added */
+};
+
+struct vs_state {
+	struct vs_config *cfg;	/* global settings; ports/static MACs live below */
+	char config_path[PATH_MAX];
+	uint64_t next_seq;
+	uint64_t snapshots_published;
+	struct vs_port ports[VS_MAX_PORTS];
+};
+
+extern struct vs_state vs_st;
+
+/* core.c: change the running state; on error nothing changed. */
+int vs_core_port_add(const struct vs_port_cfg *cfg, struct vs_err *e);
+int vs_core_port_del(const char *name, struct vs_err *e);
+int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e);
+int vs_core_mac_add(const struct vs_static_mac *m, struct vs_err *e);
+int vs_core_mac_del(uint16_t vlan, const uint8_t mac[6], struct vs_err *e);
+int vs_core_port_find(const char *name);	/* slot or -1 */
+/* Apply a whole validated config at startup (ports, then static MACs). */
+int vs_core_apply_config(const struct vs_config *c, struct vs_err *e);
+void vs_core_remove_all(void);
+/* The running state in the config file's format. */
+json_t *vs_core_running_config(void);
+/* Fills slots with the in-use slots in add order; returns how many. */
+int vs_core_ports_ordered(int *slots);
+
+/* snapshot.c: build from vs_st, publish, wait a grace period, free the old. */
+int vs_snapshot_publish(struct vs_err *e);
+void vs_snapshot_free_current(void);
+
+/* ports.c: a port's runtime object (vhost-user driver or ethdev). */
+int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, struct vs_err *e);
+/* Call only once no snapshot references rt any more. */
+void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt);
+void vs_ports_poll_links(void);
+
+/* fdb.c: the FDB's single writer. */
+struct vs_fdb *vs_fdb_create(uint32_t size, uint32_t aging_s, struct rte_rcu_qsbr *qsbr);
+void vs_fdb_destroy(struct vs_fdb *f);
+void vs_fdb_drain_learn(struct vs_fdb *f);	/* from the workers' rings */
+void vs_fdb_age(struct vs_fdb *f, uint32_t now);
+int vs_fdb_add_static(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6], uint16_t port,
+		      struct vs_err *e);
+int vs_fdb_del(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6]);
+/* Remove entries matching vlan (0 = any) and port (VS_PORT_NONE = any). */
+unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool statics);
+uint32_t vs_fdb_count(const struct vs_fdb *f, uint16_t vlan);
+json_t *vs_fdb_to_json(const struct vs_fdb *f, uint16_t vlan, uint16_t port, uint32_t now);
+json_t *vs_fdb_statics_to_json(const struct vs_fdb *f);
+json_t *vs_fdb_stats_json(const struct vs_fdb *f);
+
+/* stats.c */
+void vs_port_counters_sum(uint16_t slot, struct vs_port_counters *out);
+json_t *vs_port_to_json(uint16_t slot);
+json_t *vs_stats_json(void);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters: each worker counts per port slot in its own struct; reads sum
+ * them (64-bit loads, slightly stale is fine) and subtract the slot's
+ * baseline taken when the port was added, so a reused slot starts at zero.
+ */
+#include <string.h>
+
+#include <rte_lcore.h>
+
+#include "state.h"
+
+void vs_port_counters_sum(uint16_t slot, struct vs_port_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
+		const struct vs_port_counters *c = &vs_dp.workers[w].ports[slot];
+		out->rx_packets += c->rx_packets;
+		out->rx_bytes += c->rx_bytes;
+		out->tx_packets += c->tx_packets;
+		out->tx_bytes += c->tx_bytes;
+		for (int d = 0; d < VS_DROP__COUNT; d++)
+			out->drops[d] += c->drops[d];
+	}
+}
+
+static void port_counters(uint16_t slot, struct vs_port_counters *out)
+{
+	const struct vs_port_counters *b = &vs_st.ports[slot].base;
+	vs_port_counters_sum(slot, out);
+	out->rx_packets -= b->rx_packets;
+	out->rx_bytes -= b->rx_bytes;
+	out->tx_packets -= b->tx_packets;
+	out->tx_bytes -= b->tx_bytes;
+	for (int d = 0; d < VS_DROP__COUNT; d++)
+		out->drops[d] -= b->drops[d];
+}
+
+static json_t *drops_json(const uint64_t *drops)
+{
+	json_t *o = json_object();
+	for (int d = 0; d < VS_DROP__COUNT; d++)
+		json_object_set_new(o, vs_drop_name(d), json_integer((json_int_t)drops[d]));
+	return o;
+}
+
+json_t *vs_port_to_json(uint16_t slot)
+{
+	const struct vs_port *p = &vs_st.ports[slot];
+	struct vs_port_counters c;
+	json_t *o = vs_port_cfg_to_json(&p->cfg);
+
+	port_counters(slot, &c);
+	json_object_set_new(o, "link", json_string(atomic_load(&p->rt->link_up) ? "up" : "down"));
+	if (p->rt->type == VS_PORT_VHOST) {
+		json_object_set_new(o, "connected", json_boolean(atomic_load(&p->rt->vid) >= 0));
+		json_object_set_new(o, "rx_rings_enabled",
+				    json_integer(__builtin_popcount(atomic_load(&p->rt->rx_enabled))));
+	} else {
+		json_object_set_new(o, "ethdev_port", json_integer(p->rt->eth_port));
+	}
+	json_object_set_new(o, "stats",
+			    json_pack("{s:I, s:I, s:I, s:I, s:o}", "rx_packets",
+				      (json_int_t)c.rx_packets, "rx_bytes", (json_int_t)c.rx_bytes,
+				      "tx_packets", (json_int_t)c.tx_packets, "tx_bytes",
+				      (json_int_t)c.tx_bytes, "drops", drops_json(c.drops)));
+	return o;
+}
+
+json_t *vs_stats_json(void)
+{
+	uint64_t drops[VS_DROP__COUNT] = { 0 };
+	json_t *workers = json_array();
+	unsigned int n_ports = 0;
+
+	for (uint16_t i = 0; i < VS_MAX_PORTS; i++) {
+		struct vs_port_counters c;
+		if (!vs_st.ports[i].in_use)
+			continue;
+		n_ports++;
+		port_counters(i, &c);
+		for (int d = 0; d < VS_DROP__COUNT; d++)
+			drops[d] += c.drops[d];
+	}
+	for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
+		const struct vs_worker *wk = &vs_dp.workers[w];
+		json_array_append_new(
+			workers,
+			json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "lcore", wk->lcore, "cpu",
+				  vs_st.cfg->workers.cpus[w], "busy_loops", (json_int_t)wk->busy_loops,
+				  "idle_loops", (json_int_t)wk->idle_loops, "sleeps",
+				  (json_int_t)wk->sleeps, "learn_events", (json_int_t)wk->learn_events,
+				  "learn_ring_full", (json_int_t)wk->learn_ring_full));
+	}
+	return json_pack("{s:o, s:o, s:o, s:i, s:I}", "fdb", vs_fdb_stats_json(vs_dp.fdb), "workers",
+			 workers, "drops", drops_json(drops), "ports", n_ports, "snapshots",
+			 (json_int_t)vs_st.snapshots_published);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data path's shared state: the immutable snapshot workers read, the
+ * per-port runtime objects, the per-worker state and counters.
+ *
+ * Threads: workers read snapshots and runtime objects and write only their own
+ * struct vs_worker. The control thread builds snapshots, publishes them with a
+ * release store (vs_dp_publish) and frees the old one after an RCU grace
+ * period. The vhost-events thread writes the vhost fields of vs_port_rt.
+ */
+#ifndef VS_DP_H
+#define VS_DP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "drops.h"
+#include "fdb.h"
+#include "frame.h"
+#include "vs_types.h"
+
+#define VS_BURST_MAX 32
+#define VS_PORT_NONE UINT16_MAX
+#define VS_PORT_FLOOD (UINT16_MAX - 1)
+#define VS_RXQ_PER_WORKER_MAX 1024
+
+/* Per-packet metadata in the mbuf private area. */
+struct vs_pkt_meta {
+	uint16_t in_port;
+	uint16_t vid;
+	uint16_t out_port;	/* port slot, or VS_PORT_FLOOD */
+	uint8_t tagged;	/* the frame data currently carries an 802.1Q tag */
+};
+
+static inline struct vs_pkt_meta *vs_meta(struct rte_mbuf *m)
+{
+	return (struct vs_pkt_meta *)rte_mbuf_to_priv(m);
+}
+
+/*
+ * A port's long-lived runtime object. Created by the control thread when the
+ * port is added, freed one grace period after the snapshot without it is
+ * published.
+ */
+struct vs_port_rt {
+	enum vs_port_type type;	// cp: w at creation; dp: ro
+	uint16_t eth_port;	// dpdk ports: ethdev id. cp: w at creation; dp: ro
+	uint16_t n_queues;	// cp: w at creation; dp: ro
+	_Atomic int vid;	// vhost: device id or -1. vhost thread: w; dp: ro
+	_Atomic uint32_t rx_enabled;	// vhost: bit q = guest RX ring of pair q enabled. vhost: w
+	_Atomic uint32_t link_up;	// dpdk: cp: w from LSC poll; vhost: w on connect
+};
+
+/* One port slot of a snapshot. */
+struct vs_dp_port {
+	struct vs_port_rt *rt;	/* NULL: free slot */
+	struct vs_port_vlan vlan;
+	uint32_t max_len;	/* longest untagged frame it may send: MTU + 14 */
+};
+
+struct vs_dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+/* Immutable once published. */
+struct vs_snapshot {
+	uint64_t gen;
+	struct vs_dp_port ports[VS_MAX_PORTS];
+	uint16_t n_rxq[VS_MAX_WORKERS];
+	struct vs_dp_rxq rxq[VS_MAX_WORKERS][VS_RXQ_PER_WORKER_MAX];
+	/* Flood members of each VLAN: flood_ports[flood_off[v] .. + flood_n[v]]. */
+	uint32_t flood_off[VS_VLAN_COUNT];
+	uint16_t flood_n[VS_VLAN_COUNT];
+	uint16_t *flood_ports;
+};
+
+struct vs_port_counters {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t drops[VS_DROP__COUNT];
+};
+
+struct vs_tx_buf {
+	uint16_t n;
+	uint8_t dirty;	/* listed in vs_worker.dirty */
+	struct rte_mbuf *pkts[VS_BURST_MAX];
+};
+
+/* Everything one worker owns. Counters are read (racy, 64-bit) by cp. */
+struct vs_worker {
+	unsigned int lcore;	// cp: w before launch
+	uint16_t id;	// index; also its ethdev tx queue
+	struct rte_ring *learn_ring;	// dp: enqueue (SP), cp: dequeue (SC)
+	struct vs_fdb_key last_learn;	/* skip repeated events for the same source */
+	uint16_t last_learn_port;
+	uint64_t busy_loops, idle_loops, sleeps;
+	uint64_t learn_events, learn_ring_full;
+	uint16_t n_dirty;
+	uint16_t dirty[VS_MAX_PORTS];
+	struct vs_tx_buf txb[VS_MAX_PORTS];
+	struct vs_port_counters ports[VS_MAX_PORTS];
+} __rte_cache_aligned;
+
+/* Global data-path context, set up by the control thread before workers start. */
+struct vs_dp {
+	_Atomic(struct vs_snapshot *) snap;	// cp: w (release); dp: r (acquire)
+	_Atomic uint32_t running;
+	_Atomic uint32_t clock_s;	/* coarse seconds, cp: w every second */
+	struct rte_rcu_qsbr *qsbr;
+	struct rte_mempool *pool;
+	struct vs_fdb *fdb;
+	uint16_t n_workers;
+	uint32_t idle_sleep_us;	/* 0: pure polling */
+	uint32_t idle_spins;	/* empty loops before sleeping */
+	uint16_t burst;
+	struct vs_worker *workers;	/* n_workers entries */
+};
+
+extern struct vs_dp vs_dp;
+
+/* Worker entry point, for rte_eal_remote_launch; arg is the struct vs_worker. */
+int vs_worker_main(void *arg);
+
+/* Stages, in pipeline order. Worker thread only. */
+uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		       struct rte_mbuf **pkts, uint16_t n);
+uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
+		   uint16_t n);
+void vs_tx_out(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
+	       uint16_t n);
+void vs_tx_flush(struct vs_worker *w, const struct vs_snapshot *s);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Drop reasons of every data-path stage, one X-macro list per stage. */
+#ifndef VS_DROPS_H
+#define VS_DROPS_H
+
+/* vlan_demux.c */
+#define VS_DROPS_DEMUX(X)                                                      \
+	X(RUNT, "runt")                                                       \
+	X(TAGGED_ON_ACCESS, "tagged_on_access")                               \
+	X(UNTAGGED_NO_NATIVE, "untagged_no_native")                           \
+	X(VLAN_NOT_ALLOWED, "vlan_not_allowed")
+
+/* l2_fwd.c */
+#define VS_DROPS_L2(X)                                                         \
+	X(HAIRPIN, "hairpin")                                                 \
+	X(STATIC_MAC_MOVE, "static_mac_move")
+
+/* tx_out.c: counted on the egress port */
+#define VS_DROPS_TX(X)                                                         \
+	X(FLOOD_NO_MEMBERS, "flood_no_members")                               \
+	X(NO_MBUF, "no_mbuf")                                                 \
+	X(MTU_EXCEEDED, "mtu_exceeded")                                       \
+	X(TAG_NO_ROOM, "tag_no_room")                                         \
+	X(PORT_DOWN, "port_down")                                             \
+	X(TX_FULL, "tx_full")
+
+#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_L2(X) VS_DROPS_TX(X)
+
+enum vs_drop {
+#define X(id, name) VS_DROP_##id,
+	VS_DROPS(X)
+#undef X
+	VS_DROP__COUNT
+};
+
+static inline const char *vs_drop_name(enum vs_drop d)
+{
+	static const char *const names[] = {
+#define X(id, name) name,
+		VS_DROPS(X)
+#undef X
+	};
+	return names[d];
+}
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: poll this worker's (port, queue) pairs from the current
+ * snapshot, run each burst through the stages, flush tx buffers, report RCU
+ * quiescence. After idle_spins empty loops a worker goes RCU-offline and
+ * sleeps idle_sleep_us, so an idle node does not burn its CPUs.
+ */
+#include <time.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_vhost.h>
+
+#include "dp.h"
+
+struct vs_dp vs_dp;
+
+static uint16_t rx_burst(const struct vs_snapshot *s, const struct vs_dp_rxq *q,
+			 struct rte_mbuf **pkts, uint16_t burst)
+{
+	const struct vs_port_rt *rt = s->ports[q->port].rt;
+
+	if (rt->type == VS_PORT_VHOST) {
+		int vid = atomic_load_explicit(&rt->vid, memory_order_acquire);
+		if (vid < 0)
+			return 0;
+		return rte_vhost_dequeue_burst(vid, (uint16_t)(q->queue * 2 + 1), vs_dp.pool,
+					       pkts, burst);
+	}
+	return rte_eth_rx_burst(rt->eth_port, q->queue, pkts, burst);
+}
+
+static void idle_sleep(struct vs_worker *w)
+{
+	/* Offline first: a sleeping worker must not hold up grace periods. */
+	rte_rcu_qsbr_thread_offline(vs_dp.qsbr, w->id);
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)vs_dp.idle_sleep_us * 1000 };
+	nanosleep(&ts, NULL);
+	rte_rcu_qsbr_thread_online(vs_dp.qsbr, w->id);
+	w->sleeps++;
+}
+
+int vs_worker_main(void *arg)
+{
+	struct vs_worker *w = arg;
+	struct rte_mbuf *pkts[VS_BURST_MAX];
+	uint32_t empty = 0;
+
+	rte_rcu_qsbr_thread_register(vs_dp.qsbr, w->id);
+	rte_rcu_qsbr_thread_online(vs_dp.qsbr, w->id);
+
+	while (atomic_load_explicit(&vs_dp.running, memory_order_relaxed)) {
+		const struct vs_snapshot *s =
+			atomic_load_explicit(&vs_dp.snap, memory_order_acquire);
+		uint32_t got = 0;
+
+		for (uint16_t i = 0; i < s->n_rxq[w->id]; i++) {
+			const struct vs_dp_rxq *q = &s->rxq[w->id][i];
+			uint16_t n = rx_burst(s, q, pkts, vs_dp.burst);
+			if (n == 0)
+				continue;
+			got += n;
+			n = vs_vlan_demux(w, s, q->port, pkts, n);
+			n = vs_l2_fwd(w, s, pkts, n);
+			vs_tx_out(w, s, pkts, n);
+		}
+		vs_tx_flush(w, s);
+		rte_rcu_qsbr_quiescent(vs_dp.qsbr, w->id);
+
+		if (got > 0) {
+			w->busy_loops++;
+			empty = 0;
+			continue;
+		}
+		w->idle_loops++;
+		if (vs_dp.idle_sleep_us > 0 && ++empty >= vs_dp.idle_spins) {
+			idle_sleep(w);
+			empty = vs_dp.idle_spins;	/* keep sleeping until traffic */
+		}
+	}
+	rte_rcu_qsbr_thread_offline(vs_dp.qsbr, w->id);
+	rte_rcu_qsbr_thread_unregister(vs_dp.qsbr, w->id);
+	return 0;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The one command table of vsw. The server binds a handler to every row and
+ * refuses to start if one is missing; vswctl derives its parsing and help from
+ * the same rows; the "commands" command lists them.
+ *
+ * Argument types on the wire:
+ *   STR    JSON string
+ *   UINT   JSON integer >= 0
+ *   BOOL   JSON true/false
+ *   VLANS  JSON string of ids and ranges, "2003-2005,2010" (empty string: none)
+ *   MAC    JSON string "aa:bb:cc:dd:ee:ff"
+ *
+ * Results (the "result" object of a successful reply):
+ *   hello        {"version": 1, "server": "vswd 0.1.0"}
+ *   commands     {"commands": [{"name", "help", "args": [{"name", "type", "required", "help"}]}]}
+ *   version      {"version": "0.1.0", "dpdk": "DPDK 22.11.x", "proto": 1}
+ *   port.add     the port object, as port.show
+ *   port.del     {}
+ *   port.set     the port object
+ *   port.list    {"ports": [port object, ...]}
+ *   port.show    port object: {"name", "type", "mode", "vlan"?, "allowed"?, "native_vlan"?,
+ *                "socket"?, "client"?, "queues"?, "devargs"?, "mtu", "owner"?, "group"?,
+ *                "perm"?, "link": "up"|"down", "stats": {"rx_packets", "rx_bytes",
+ *                "tx_packets", "tx_bytes", "drops": {reason: count, ...}}}
+ *   vlan.list    {"vlans": [{"vlan", "ports": [name...], "macs": n}]}
+ *   mac.show     {"macs": [{"vlan", "mac", "port", "static": bool, "age": seconds}]}
+ *   mac.add      {}
+ *   mac.del      {}
+ *   mac.flush    {"flushed": n}
+ *   config.show  the running config, in the config file's format
+ *   config.save  {"path": "..."}
+ *   stats        {"fdb": {"entries", "size", "learned", "moved", "aged", "full", ...},
+ *                "workers": [{"lcore", "cpu", "busy_loops", "idle_loops", "sleeps"}],
+ *                "drops": {reason: count}, "ports": n}
+ */
+#ifndef VS_COMMANDS_H
+#define VS_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+enum vs_arg_type {
+	VS_ARG_STR,
+	VS_ARG_UINT,
+	VS_ARG_BOOL,
+	VS_ARG_VLANS,
+	VS_ARG_MAC,
+};
+
+static inline const char *vs_arg_type_name(enum vs_arg_type t)
+{
+	static const char *const names[] = { "string", "uint", "bool", "vlans", "mac" };
+	return names[t];
+}
+
+struct vs_arg_spec {
+	const char *name;
+	enum vs_arg_type type;
+	bool required;
+	const char *help;
+};
+
+#define VS_ARGS_END { NULL, 0, false, NULL }
+
+/* Port arguments shared by port.add and the config file's "ports" rows. */
+#define VS_PORT_ARGS_COMMON                                                                \
+	{ "type", VS_ARG_STR, false, "vhost-user (default) or dpdk" },                      \
+	{ "socket", VS_ARG_STR, false, "vhost-user socket path" },                          \
+	{ "client", VS_ARG_BOOL, false, "vhost-user client mode: QEMU owns the socket (default true)" }, \
+	{ "queues", VS_ARG_UINT, false, "queue pairs (default 1)" },                        \
+	{ "devargs", VS_ARG_STR, false, "dpdk port: PCI address or vdev string" },          \
+	{ "owner", VS_ARG_STR, false, "server-mode socket owner (user name)" },             \
+	{ "group", VS_ARG_STR, false, "server-mode socket group (group name)" },            \
+	{ "perm", VS_ARG_STR, false, "server-mode socket mode, octal (default 0660)" }
+
+#define VS_PORT_ARGS_VLAN                                                                  \
+	{ "mode", VS_ARG_STR, false, "access (default for vhost-user) or trunk" },          \
+	{ "vlan", VS_ARG_UINT, false, "access VLAN" },                                      \
+	{ "allowed", VS_ARG_VLANS, false, "trunk allowed VLANs, e.g. 2003-2005" },          \
+	{ "native_vlan", VS_ARG_UINT, false, "trunk native (untagged) VLAN, 0 = none" },     \
+	{ "mtu", VS_ARG_UINT, false, "MTU, 68..9000 (default 1500)" }
+
+struct vs_command_spec {
+	const char *name;	/* "port.add"; the CLI spells it "port add" */
+	const char *help;
+	const struct vs_arg_spec *args;	/* VS_ARGS_END terminated; args[0] may be positional */
+	bool first_positional;	/* CLI: the first bare word is args[0] */
+};
+
+/* X(id, name, help, args, first_positional) */
+#define VS_COMMANDS(X)                                                                        \
+	X(HELLO, "hello", "protocol handshake", hello_args, false)                           \
+	X(COMMANDS, "commands", "list commands and their arguments", no_args, false)         \
+	X(VERSION, "version", "show versions", no_args, false)                               \
+	X(PORT_ADD, "port.add", "add a port", port_add_args, true)                           \
+	X(PORT_DEL, "port.del", "remove a port", port_name_args, true)                        \
+	X(PORT_SET, "port.set", "change a port's VLAN settings", port_set_args, true)         \
+	X(PORT_LIST, "port.list", "list ports with counters", no_args, false)                \
+	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true)        \
+	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false)              \
+	X(MAC_SHOW, "mac.show", "show the MAC table", mac_show_args, false)                  \
+	X(MAC_ADD, "mac.add", "add a static MAC", mac_add_args, false)                       \
+	X(MAC_DEL, "mac.del", "remove a MAC", mac_del_args, false)                           \
+	X(MAC_FLUSH, "mac.flush", "flush learned MACs", mac_show_args, false)                \
+	X(CONFIG_SHOW, "config.show", "show the running config", no_args, false)             \
+	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false) \
+	X(STATS, "stats", "switch-wide counters", no_args, false)
+
+enum vs_command_id {
+#define X(id, name, help, args, pos) VS_CMD_##id,
+	VS_COMMANDS(X)
+#undef X
+	VS_CMD__COUNT
+};
+
+/* Returns the table (VS_CMD__COUNT rows, indexed by enum vs_command_id). */
+static inline const struct vs_command_spec *vs_command_table(void)
+{
+	static const struct vs_arg_spec no_args[] = { VS_ARGS_END };
+	static const struct vs_arg_spec hello_args[] = {
+		{ "version", VS_ARG_UINT, true, "protocol version of the client" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec port_name_args[] = {
+		{ "name", VS_ARG_STR, true, "port name" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec port_add_args[] = {
+		{ "name", VS_ARG_STR, true, "port name" },
+		VS_PORT_ARGS_COMMON,
+		VS_PORT_ARGS_VLAN,
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec port_set_args[] = {
+		{ "name", VS_ARG_STR, true, "port name" },
+		VS_PORT_ARGS_VLAN,
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec mac_show_args[] = {
+		{ "vlan", VS_ARG_UINT, false, "only this VLAN" },
+		{ "port", VS_ARG_STR, false, "only this port" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec mac_add_args[] = {
+		{ "vlan", VS_ARG_UINT, true, "VLAN" },
+		{ "mac", VS_ARG_MAC, true, "MAC address" },
+		{ "port", VS_ARG_STR, true, "port name" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec mac_del_args[] = {
+		{ "vlan", VS_ARG_UINT, true, "VLAN" },
+		{ "mac", VS_ARG_MAC, true, "MAC address" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec config_save_args[] = {
+		{ "path", VS_ARG_STR, false, "file (default: the file vswd was started with)" },
+		VS_ARGS_END,
+	};
+	static const struct vs_command_spec table[] = {
+#define X(id, name, help, args, pos) { name, help, args, pos },
+		VS_COMMANDS(X)
+#undef X
+	};
+	return table;
+}
+
+static inline const struct vs_command_spec *vs_command_find(const char *name, int *id)
+{
+	const struct vs_command_spec *t = vs_command_table();
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		if (strcmp(t[i].name, name) == 0) {
+			if (id != NULL)
+				*id = i;
+			return &t[i];
+		}
+	}
+	return NULL;
+}
+
+static inline const struct vs_arg_spec *vs_arg_find(const struct vs_command_spec *c,
+						    const char *name)
+{
+	for (const struct vs_arg_spec *a = c->args; a->name != NULL; a++)
+		if (strcmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Plain shared types and limits of vsw: no DPDK, libevent or Jansson here so
+ * that every part (vswd, vswctl, unit tests) can include it.
+ */
+#ifndef VS_TYPES_H
+#define VS_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VS_VERSION "0.1.0"
+
+#define VS_MAX_PORTS 256	/* port slots in a snapshot */
+#define VS_MAX_WORKERS 16	/* worker lcores */
+#define VS_MAX_QUEUES 16	/* queue pairs per port */
+#define VS_NAME_MAX 32		/* port name, including the NUL */
+#define VS_PATH_MAX 108		/* sizeof(sun_path) on Linux, including the NUL */
+#define VS_DEVARGS_MAX 256
+#define VS_VLAN_MIN 1
+#define VS_VLAN_MAX 4094
+#define VS_VLAN_COUNT 4096
+#define VS_MTU_MIN 68
+#define VS_MTU_MAX 9000
+#define VS_MTU_DEFAULT 1500
+
+/* A set of VLAN ids 0..4095 as a bitmap. */
+struct vs_vlan_set {
+	uint64_t bits[VS_VLAN_COUNT / 64];
+};
+
+static inline bool vs_vlan_set_has(const struct vs_vlan_set *s, uint16_t vid)
+{
+	return (s->bits[(vid >> 6) & 63] >> (vid & 63)) & 1;
+}
+
+static inline void vs_vlan_set_add(struct vs_vlan_set *s, uint16_t vid)
+{
+	s->bits[(vid >> 6) & 63] |= 1ULL << (vid & 63);
+}
+
+enum vs_port_type {
+	VS_PORT_VHOST,	/* vhost-user VM port, via rte_vhost */
+	VS_PORT_DPDK,	/* any ethdev: PCI NIC, vdev; the uplink trunk */
+};
+
+enum vs_port_mode {
+	VS_MODE_ACCESS,	/* one VLAN, untagged on the wire */
+	VS_MODE_TRUNK,	/* allowed list, tagged except the native VLAN */
+};
+
+#endif

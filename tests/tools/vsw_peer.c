@@ -1,0 +1,905 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw_peer: plays the VMs (and the top-of-rack switch on the uplink) around vsw.
+ *
+ * Every --vdev net_virtio_user port attaches to one vhost-user socket of the switch under test,
+ * exactly as QEMU's virtio-net would, so integration tests and benchmarks drive the real vhost
+ * path. Ports are numbered by ethdev port id, i.e. in --vdev order.
+ *
+ * Two modes, both on the main lcore only:
+ *  - interactive (default): a line protocol on stdin/stdout (send/recv/wait/stats/clear/quit),
+ *    used by tests/integration/peer.py. Every reply ends with a line "end".
+ *  - --bench: generator on one port, sink on another, one JSON result line (perf/bench.sh).
+ *
+ * This is test tooling, not data path: the interactive side copies frames to the heap and logs
+ * freely. The bench loop is the only part written for speed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_udp.h>
+
+#define RING_SIZE 1024
+#define BURST 32
+#define MAX_PORTS 16
+#define MAX_QUEUES 8
+#define MAX_BUFFERED 65536 /* frames kept per port between two recv/clear */
+#define MAX_FRAME 16384	   /* largest frame "send" accepts; 9018 is what tests need */
+#define TX_RETRY_US 100000 /* give up on a full tx ring after 100 ms without progress */
+#define IDLE_SLEEP_US 100  /* interactive mode shares a CPU with the switch under test */
+#define LINK_WAIT_S 10
+
+/* One received frame, copied out of its mbuf chain so the pool never runs dry while tests dawdle. */
+struct frame {
+	uint32_t len;
+	uint8_t data[];
+};
+
+struct port_state {
+	struct frame **frames; /* oldest first, count entries */
+	uint32_t count;
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t rx_overflow;
+};
+
+struct bench_template {
+	uint32_t size;
+	uint8_t bytes[9216];
+};
+
+struct bench_opts {
+	uint16_t tx_port;
+	uint16_t rx_port;
+	uint32_t size;
+	uint32_t flows;
+	double seconds;
+	double warmup;
+};
+
+static volatile sig_atomic_t stop_requested;
+static uint16_t nb_ports;
+static uint16_t nb_queues = 1;
+static uint16_t mtu = 9000;
+static struct rte_mempool *rx_pool;
+static struct port_state ports[MAX_PORTS];
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static uint64_t
+now_us(void)
+{
+	return rte_rdtsc() * 1000000 / rte_get_tsc_hz();
+}
+
+/*
+ * virtio-user in server mode bind()s the socket path and fails if a stale file from an earlier
+ * run is there, so remove it first. Also count the vdevs so a client port whose socket does not
+ * exist (its probe fails, but EAL init still succeeds) is reported instead of silently missing.
+ */
+static unsigned int
+prepare_vdevs(int argc, char **argv)
+{
+	unsigned int n = 0;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *v = NULL;
+		char path[512];
+		struct stat st;
+		const char *p;
+		size_t len;
+
+		if (strcmp(argv[i], "--vdev") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--vdev=", 7) == 0)
+			v = argv[i] + 7;
+		if (v == NULL || strncmp(v, "net_virtio_user", 15) != 0)
+			continue;
+		n++;
+		if (strstr(v, "server=1") == NULL || (p = strstr(v, "path=")) == NULL)
+			continue;
+		p += 5;
+		len = strcspn(p, ",");
+		if (len >= sizeof(path))
+			continue;
+		memcpy(path, p, len);
+		path[len] = '\0';
+		if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(path);
+	}
+	return n;
+}
+
+static int
+port_setup(uint16_t port, struct rte_mempool *pool)
+{
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = RING_SIZE, nb_txd = RING_SIZE;
+	int ret;
+
+	ret = rte_eth_dev_info_get(port, &info);
+	if (ret < 0)
+		return ret;
+	/* 2048-byte mbufs: jumbo frames are chains, on virtio backed by mergeable rx buffers. */
+	conf.rxmode.mtu = mtu;
+	conf.rxmode.offloads = info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER;
+	conf.txmode.offloads = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	ret = rte_eth_dev_configure(port, nb_queues, nb_queues, &conf);
+	if (ret < 0)
+		return ret;
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
+	if (ret < 0)
+		return ret;
+	for (uint16_t q = 0; q < nb_queues; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, nb_rxd, rte_eth_dev_socket_id(port), NULL,
+					     pool);
+		if (ret < 0)
+			return ret;
+		ret = rte_eth_tx_queue_setup(port, q, nb_txd, rte_eth_dev_socket_id(port), NULL);
+		if (ret < 0)
+			return ret;
+	}
+	ret = rte_eth_dev_start(port);
+	if (ret < 0)
+		return ret;
+	/* Some PMDs refuse promiscuous mode (virtio without ctrl vq); frames still arrive. */
+	rte_eth_promiscuous_enable(port);
+	return 0;
+}
+
+static bool
+link_up(uint16_t port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(port, &link) < 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+static void
+ports_close(void)
+{
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		rte_eth_dev_stop(p);
+		rte_eth_dev_close(p);
+	}
+}
+
+/* ---------------------------------------------------------------- interactive mode */
+
+static void
+store_frame(uint16_t port, struct rte_mbuf *m)
+{
+	struct port_state *ps = &ports[port];
+	struct frame *f;
+	const void *data;
+
+	ps->rx++;
+	if (ps->count >= MAX_BUFFERED) {
+		ps->rx_overflow++;
+		return;
+	}
+	f = malloc(sizeof(*f) + m->pkt_len);
+	if (f == NULL) {
+		ps->rx_overflow++;
+		return;
+	}
+	f->len = m->pkt_len;
+	data = rte_pktmbuf_read(m, 0, f->len, f->data);
+	if (data != f->data)
+		memcpy(f->data, data, f->len);
+	ps->frames[ps->count++] = f;
+}
+
+/* Returns the number of frames received on all ports, so the caller knows whether to sleep. */
+static unsigned int
+poll_rx(void)
+{
+	struct rte_mbuf *pkts[BURST];
+	unsigned int total = 0;
+
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		for (uint16_t q = 0; q < nb_queues; q++) {
+			uint16_t n = rte_eth_rx_burst(p, q, pkts, BURST);
+
+			for (uint16_t i = 0; i < n; i++) {
+				store_frame(p, pkts[i]);
+				rte_pktmbuf_free(pkts[i]);
+			}
+			total += n;
+		}
+	}
+	return total;
+}
+
+static void
+clear_frames(uint16_t port)
+{
+	struct port_state *ps = &ports[port];
+
+	for (uint32_t i = 0; i < ps->count; i++)
+		free(ps->frames[i]);
+	ps->count = 0;
+}
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Returns the frame length, or -1 if hex is not an even-length hex string of a sane frame. */
+static int
+parse_hex(const char *hex, uint8_t *out)
+{
+	size_t len = strlen(hex);
+
+	if (len % 2 != 0 || len / 2 < RTE_ETHER_HDR_LEN || len / 2 > MAX_FRAME)
+		return -1;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (int)(len / 2);
+}
+
+/* Copies a frame into a chain of pool mbufs: frames bigger than one data room become multi-seg. */
+static struct rte_mbuf *
+build_chain(const uint8_t *data, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *prev = NULL;
+	uint32_t off = 0;
+
+	do {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(rx_pool);
+		uint32_t chunk;
+
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		chunk = RTE_MIN(len - off, (uint32_t)rte_pktmbuf_tailroom(m));
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), data + off, chunk);
+		m->data_len = (uint16_t)chunk;
+		off += chunk;
+		if (head == NULL) {
+			head = m;
+		} else {
+			prev->next = m;
+			head->nb_segs++;
+		}
+		prev = m;
+	} while (off < len);
+	head->pkt_len = len;
+	return head;
+}
+
+static void
+cmd_send(uint16_t port, const char *hex, unsigned long count)
+{
+	static uint8_t frame[MAX_FRAME];
+	struct rte_mbuf *pkts[BURST];
+	unsigned long sent = 0;
+	uint64_t deadline;
+	int len;
+
+	len = parse_hex(hex, frame);
+	if (len < 0) {
+		printf("error frame must be %d..%d bytes of hex\n", RTE_ETHER_HDR_LEN, MAX_FRAME);
+		return;
+	}
+	deadline = now_us() + TX_RETRY_US;
+	while (sent < count && !stop_requested) {
+		uint16_t want = (uint16_t)RTE_MIN(count - sent, (unsigned long)BURST), n = 0, ok;
+
+		for (; n < want; n++) {
+			pkts[n] = build_chain(frame, (uint32_t)len);
+			if (pkts[n] == NULL)
+				break;
+		}
+		ok = rte_eth_tx_burst(port, 0, pkts, n);
+		rte_pktmbuf_free_bulk(&pkts[ok], n - ok);
+		sent += ok;
+		/* Keep receiving: the switch may be sending our own traffic back to us. */
+		poll_rx();
+		if (ok > 0)
+			deadline = now_us() + TX_RETRY_US;
+		else if (now_us() > deadline)
+			break;
+		else
+			rte_delay_us_sleep(10);
+	}
+	ports[port].tx += sent;
+	printf("sent %lu\n", sent);
+}
+
+static void
+cmd_recv(uint16_t port)
+{
+	static const char digits[] = "0123456789abcdef";
+	static char line[2 * MAX_FRAME + 16];
+	struct port_state *ps = &ports[port];
+
+	poll_rx();
+	for (uint32_t i = 0; i < ps->count; i++) {
+		const struct frame *f = ps->frames[i];
+		uint32_t len = RTE_MIN(f->len, (uint32_t)MAX_FRAME);
+
+		for (uint32_t b = 0; b < len; b++) {
+			line[2 * b] = digits[f->data[b] >> 4];
+			line[2 * b + 1] = digits[f->data[b] & 0xf];
+		}
+		line[2 * len] = '\0';
+		printf("frame %s\n", line);
+	}
+	clear_frames(port);
+}
+
+static void
+cmd_wait(uint16_t port, unsigned long n, unsigned long ms)
+{
+	uint64_t deadline = now_us() + (uint64_t)ms * 1000;
+
+	for (;;) {
+		unsigned int got = poll_rx();
+
+		if (ports[port].count >= n || now_us() >= deadline || stop_requested)
+			break;
+		if (got == 0)
+			rte_delay_us_sleep(50);
+	}
+	printf("count %" PRIu32 "\n", ports[port].count);
+}
+
+static void
+cmd_stats(void)
+{
+	for (uint16_t p = 0; p < nb_ports; p++)
+		printf("port %u rx %" PRIu64 " tx %" PRIu64 " rx_overflow %" PRIu64 " link %s\n", p,
+		       ports[p].rx, ports[p].tx, ports[p].rx_overflow,
+		       link_up(p) ? "up" : "down");
+}
+
+/* Parses a port number argument; prints the error reply itself. */
+static bool
+parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL) {
+		printf("error missing port\n");
+		return false;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v >= nb_ports) {
+		printf("error bad port '%s' (have %u ports)\n", s, nb_ports);
+		return false;
+	}
+	*port = (uint16_t)v;
+	return true;
+}
+
+static bool
+parse_ulong(const char *s, const char *what, unsigned long *out)
+{
+	char *end;
+
+	if (s == NULL) {
+		printf("error missing %s\n", what);
+		return false;
+	}
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *s == '-') {
+		printf("error bad %s '%s'\n", what, s);
+		return false;
+	}
+	return true;
+}
+
+/* Runs one command line; returns false on quit. Every reply ends with "end" and a flush. */
+static bool
+run_command(char *line)
+{
+	char *save = NULL;
+	char *cmd = strtok_r(line, " \t\r", &save);
+	char *a1 = strtok_r(NULL, " \t\r", &save);
+	char *a2 = strtok_r(NULL, " \t\r", &save);
+	char *a3 = strtok_r(NULL, " \t\r", &save);
+	unsigned long n, ms;
+	bool more = true;
+	uint16_t port;
+
+	if (cmd == NULL)
+		return true; /* blank line: no reply, nothing was asked */
+	if (strcmp(cmd, "send") == 0) {
+		n = 1;
+		if (parse_port(a1, &port) && (a3 == NULL || parse_ulong(a3, "count", &n))) {
+			if (a2 == NULL)
+				printf("error missing frame\n");
+			else
+				cmd_send(port, a2, n);
+		}
+	} else if (strcmp(cmd, "recv") == 0) {
+		if (parse_port(a1, &port))
+			cmd_recv(port);
+	} else if (strcmp(cmd, "wait") == 0) {
+		if (parse_port(a1, &port) && parse_ulong(a2, "count", &n) &&
+		    parse_ulong(a3, "timeout", &ms))
+			cmd_wait(port, n, ms);
+	} else if (strcmp(cmd, "stats") == 0) {
+		cmd_stats();
+	} else if (strcmp(cmd, "clear") == 0) {
+		poll_rx();
+		for (uint16_t p = 0; p < nb_ports; p++)
+			clear_frames(p);
+	} else if (strcmp(cmd, "quit") == 0) {
+		more = false;
+	} else {
+		printf("error unknown command '%s'\n", cmd);
+	}
+	printf("end\n");
+	fflush(stdout);
+	return more;
+}
+
+/*
+ * Reads whatever stdin has without blocking and runs every complete line. Returns -1 on quit or
+ * EOF, otherwise the number of commands run. Lines can be long (a jumbo frame is 18 KB of hex).
+ */
+static int
+poll_stdin(void)
+{
+	static char *buf;
+	static size_t used, cap;
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	int done = 0;
+	ssize_t r;
+	char *nl;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	if (cap - used < 4096) {
+		char *nbuf = realloc(buf, cap * 2 + 65536);
+
+		if (nbuf == NULL)
+			return -1;
+		buf = nbuf;
+		cap = cap * 2 + 65536;
+	}
+	r = read(STDIN_FILENO, buf + used, cap - used - 1);
+	if (r <= 0)
+		return r < 0 && errno == EINTR ? 0 : -1;
+	used += (size_t)r;
+	while ((nl = memchr(buf, '\n', used)) != NULL) {
+		size_t linelen = (size_t)(nl - buf) + 1;
+
+		*nl = '\0';
+		if (!run_command(buf))
+			return -1;
+		done++;
+		memmove(buf, buf + linelen, used - linelen);
+		used -= linelen;
+	}
+	return done;
+}
+
+static void
+interactive(void)
+{
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		ports[p].frames = calloc(MAX_BUFFERED, sizeof(*ports[p].frames));
+		if (ports[p].frames == NULL)
+			rte_exit(EXIT_FAILURE, "vsw_peer: out of memory\n");
+	}
+	printf("ready\nend\n");
+	fflush(stdout);
+	while (!stop_requested) {
+		unsigned int got = poll_rx();
+		int cmds = poll_stdin();
+
+		if (cmds < 0)
+			break;
+		if (got == 0 && cmds == 0)
+			rte_delay_us_sleep(IDLE_SLEEP_US);
+	}
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		clear_frames(p);
+		free(ports[p].frames);
+	}
+}
+
+/* ---------------------------------------------------------------- bench mode */
+
+static void
+flow_mac(uint8_t *mac, uint8_t kind, uint32_t flow)
+{
+	mac[0] = 0x02;
+	mac[1] = 0x00;
+	mac[2] = 0x00;
+	mac[3] = kind;
+	mac[4] = (uint8_t)(flow >> 8);
+	mac[5] = (uint8_t)flow;
+}
+
+/* An IPv4/UDP frame of the given total length (Ethernet header included, FCS excluded). */
+static void
+fill_template(uint8_t *buf, uint32_t size)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint32_t l3 = size - RTE_ETHER_HDR_LEN;
+
+	memset(buf, 0, size);
+	flow_mac(eth->dst_addr.addr_bytes, 1, 0);
+	flow_mac(eth->src_addr.addr_bytes, 2, 0);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)l3);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(0xc6120001); /* 198.18.0.0/15: benchmarking range */
+	ip->dst_addr = rte_cpu_to_be_32(0xc6120002);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(1024);
+	udp->dst_port = rte_cpu_to_be_16(1024);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(l3 - sizeof(*ip)));
+}
+
+/*
+ * Mempool object initialiser: every tx mbuf carries the template, so the hot loop only patches
+ * MACs and lengths. These mbufs only ever go out on the generator port; virtio writes its header
+ * into the headroom, never over the data.
+ */
+static void
+template_obj_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
+{
+	const struct bench_template *t = arg;
+	struct rte_mbuf *m = obj;
+
+	rte_pktmbuf_init(mp, NULL, obj, idx);
+	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, t->bytes, t->size);
+}
+
+static uint32_t
+drain(uint16_t port)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint32_t total = 0;
+	uint16_t n;
+
+	for (uint16_t q = 0; q < nb_queues; q++) {
+		do {
+			n = rte_eth_rx_burst(port, q, pkts, BURST);
+			rte_pktmbuf_free_bulk(pkts, n);
+			total += n;
+		} while (n == BURST);
+	}
+	return total;
+}
+
+/*
+ * The sink announces every flow's destination MAC so the switch forwards instead of flooding.
+ * Runs once before the generator starts and once more halfway through the warmup, in case the
+ * switch was not forwarding yet when the link came up.
+ */
+static void
+send_learn_frames(const struct bench_opts *o, const uint8_t *tmpl)
+{
+	uint64_t deadline = now_us() + 1000000;
+	uint32_t flow = 0;
+
+	while (flow < o->flows && now_us() < deadline && !stop_requested) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t n = 0, ok;
+
+		for (; n < BURST && flow + n < o->flows; n++) {
+			struct rte_ether_hdr *eth;
+
+			pkts[n] = build_chain(tmpl, o->size);
+			if (pkts[n] == NULL)
+				break;
+			eth = rte_pktmbuf_mtod(pkts[n], struct rte_ether_hdr *);
+			memset(eth->dst_addr.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
+			flow_mac(eth->src_addr.addr_bytes, 1, flow + n);
+		}
+		ok = rte_eth_tx_burst(o->rx_port, 0, pkts, n);
+		rte_pktmbuf_free_bulk(&pkts[ok], n - ok);
+		flow += ok;
+		drain(o->tx_port);
+		drain(o->rx_port);
+	}
+	if (flow < o->flows)
+		fprintf(stderr, "vsw_peer: only %u of %u learning frames sent\n", flow, o->flows);
+}
+
+static void
+bench_learn(const struct bench_opts *o, const uint8_t *tmpl)
+{
+	uint64_t end;
+
+	send_learn_frames(o, tmpl);
+	end = now_us() + 200000;
+	while (now_us() < end) {
+		drain(o->tx_port);
+		drain(o->rx_port);
+		rte_delay_us_sleep(1000);
+	}
+}
+
+static int
+bench(const struct bench_opts *o)
+{
+	static struct bench_template tmpl;
+	uint64_t hz = rte_get_tsc_hz(), t0, t_relearn, t_measure, t_end, t_start = 0, now;
+	uint64_t tx = 0, rx = 0, drops = 0;
+	struct rte_mempool *tx_pool;
+	uint32_t flow = 0;
+	bool measuring = false, relearned = o->warmup <= 0;
+	double secs;
+
+	if (o->tx_port >= nb_ports || o->rx_port >= nb_ports || o->tx_port == o->rx_port)
+		rte_exit(EXIT_FAILURE, "vsw_peer: bench needs two distinct ports < %u\n", nb_ports);
+	if (o->size < 60 || o->size > sizeof(tmpl.bytes))
+		rte_exit(EXIT_FAILURE, "vsw_peer: bench size must be 60..%zu\n", sizeof(tmpl.bytes));
+	if (o->flows < 1 || o->flows > 65536)
+		rte_exit(EXIT_FAILURE, "vsw_peer: bench flows must be 1..65536\n");
+	tmpl.size = o->size;
+	fill_template(tmpl.bytes, o->size);
+	tx_pool = rte_mempool_create("bench_tx", 8191,
+				     sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
+					     RTE_MAX(o->size, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM),
+				     256, sizeof(struct rte_pktmbuf_pool_private),
+				     rte_pktmbuf_pool_init, NULL, template_obj_init, &tmpl,
+				     rte_socket_id(), 0);
+	if (tx_pool == NULL)
+		rte_exit(EXIT_FAILURE, "vsw_peer: bench pool: %s\n", rte_strerror(rte_errno));
+
+	for (unsigned int i = 0; i < LINK_WAIT_S * 100 && !(link_up(o->tx_port) &&
+							     link_up(o->rx_port)); i++)
+		rte_delay_us_sleep(10000);
+	if (!link_up(o->tx_port) || !link_up(o->rx_port))
+		fprintf(stderr, "vsw_peer: link still down after %d s, measuring anyway\n",
+			LINK_WAIT_S);
+	bench_learn(o, tmpl.bytes);
+
+	t0 = rte_rdtsc();
+	t_relearn = t0 + (uint64_t)(o->warmup * hz / 2);
+	t_measure = t0 + (uint64_t)(o->warmup * hz);
+	t_end = t_measure + (uint64_t)(o->seconds * hz);
+	while (!stop_requested) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t ok, n;
+
+		now = rte_rdtsc();
+		if (!relearned && now >= t_relearn) {
+			send_learn_frames(o, tmpl.bytes);
+			relearned = true;
+		}
+		if (!measuring && now >= t_measure) {
+			tx = rx = drops = 0;
+			t_start = now;
+			measuring = true;
+		}
+		if (now >= t_end)
+			break;
+		if (rte_pktmbuf_alloc_bulk(tx_pool, pkts, BURST) == 0) {
+			for (unsigned int i = 0; i < BURST; i++) {
+				uint8_t *d = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+
+				d[4] = d[10] = (uint8_t)(flow >> 8);
+				d[5] = d[11] = (uint8_t)flow;
+				pkts[i]->data_len = (uint16_t)o->size;
+				pkts[i]->pkt_len = o->size;
+				if (++flow == o->flows)
+					flow = 0;
+			}
+			ok = rte_eth_tx_burst(o->tx_port, 0, pkts, BURST);
+			tx += ok;
+			if (ok < BURST) {
+				drops += BURST - ok;
+				rte_pktmbuf_free_bulk(&pkts[ok], BURST - ok);
+			}
+		}
+		/* Several rx bursts per tx burst: receiving is cheaper, so the sink never lags. */
+		for (unsigned int i = 0; i < 4; i++) {
+			n = rte_eth_rx_burst(o->rx_port, 0, pkts, BURST);
+			rte_pktmbuf_free_bulk(pkts, n);
+			rx += n;
+			if (n < BURST)
+				break;
+		}
+		if ((tx & 0xfff) < BURST)
+			drain(o->tx_port); /* floods and returns must not pile up there */
+	}
+	secs = measuring ? (double)(rte_rdtsc() - t_start) / (double)hz : 0.0;
+	if (secs <= 0.0)
+		secs = 1e-9;
+	printf("{\"size\":%u,\"flows\":%u,\"seconds\":%.1f,\"tx_pps\":%.0f,\"rx_pps\":%.0f,"
+	       "\"rx_mpps\":%.4f,\"tx_drops\":%" PRIu64 "}\n",
+	       o->size, o->flows, o->seconds, (double)tx / secs, (double)rx / secs,
+	       (double)rx / secs / 1e6, drops);
+	fflush(stdout);
+	rte_mempool_free(tx_pool);
+	return stop_requested ? 1 : 0;
+}
+
+static int
+parse_bench(char *spec, struct bench_opts *o)
+{
+	char *save = NULL;
+
+	*o = (struct bench_opts){
+		.tx_port = 0, .rx_port = 1, .size = 64, .flows = 1, .seconds = 5, .warmup = 1};
+	for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '='), *end;
+		double v;
+
+		if (eq == NULL)
+			return -EINVAL;
+		*eq = '\0';
+		v = strtod(eq + 1, &end);
+		if (*end != '\0' || end == eq + 1 || v < 0)
+			return -EINVAL;
+		if (strcmp(kv, "tx") == 0)
+			o->tx_port = (uint16_t)v;
+		else if (strcmp(kv, "rx") == 0)
+			o->rx_port = (uint16_t)v;
+		else if (strcmp(kv, "size") == 0)
+			o->size = (uint32_t)v;
+		else if (strcmp(kv, "flows") == 0)
+			o->flows = (uint32_t)v;
+		else if (strcmp(kv, "seconds") == 0)
+			o->seconds = v;
+		else if (strcmp(kv, "warmup") == 0)
+			o->warmup = v;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s EAL-ARGS -- [--mtu N] [--queues N]\n"
+		"          [--bench tx=0,rx=1,size=64,flows=1,seconds=5,warmup=1]\n"
+		"Interactive commands on stdin: send P HEX [COUNT] | recv P | wait P N MS | stats |\n"
+		"  clear | quit. Every reply ends with a line 'end'.\n",
+		prog);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"mtu", required_argument, NULL, 'm'},
+		{"queues", required_argument, NULL, 'q'},
+		{"bench", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct bench_opts bopts;
+	bool do_bench = false;
+	unsigned int nb_vdevs, nb_mbufs;
+	int ret, opt;
+
+	nb_vdevs = prepare_vdevs(argc, argv);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "vsw_peer: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	argv[0] = "vsw_peer";
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		unsigned long v;
+
+		switch (opt) {
+		case 'm':
+			v = strtoul(optarg, NULL, 10);
+			if (v < RTE_ETHER_MIN_MTU || v > 65535)
+				rte_exit(EXIT_FAILURE, "vsw_peer: bad --mtu %s\n", optarg);
+			mtu = (uint16_t)v;
+			break;
+		case 'q':
+			v = strtoul(optarg, NULL, 10);
+			if (v < 1 || v > MAX_QUEUES)
+				rte_exit(EXIT_FAILURE, "vsw_peer: --queues must be 1..%d\n",
+					 MAX_QUEUES);
+			nb_queues = (uint16_t)v;
+			break;
+		case 'b':
+			if (parse_bench(optarg, &bopts) < 0)
+				rte_exit(EXIT_FAILURE, "vsw_peer: bad --bench '%s'\n", optarg);
+			do_bench = true;
+			break;
+		default:
+			usage("vsw_peer");
+			rte_exit(opt == 'h' ? EXIT_SUCCESS : EXIT_FAILURE, "\n");
+		}
+	}
+
+	nb_ports = rte_eth_dev_count_avail();
+	if (nb_ports == 0 || nb_ports < nb_vdevs) {
+		fprintf(stderr,
+			"vsw_peer: only %u of %u virtio_user ports probed; a client-mode port (no "
+			"server=1) needs its vhost-user socket to exist already. See the log above.\n",
+			nb_ports, nb_vdevs);
+		ports_close();
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (nb_ports > MAX_PORTS)
+		rte_exit(EXIT_FAILURE, "vsw_peer: at most %d ports\n", MAX_PORTS);
+
+	/* Each port may hold a full rx ring plus a full tx ring of 5-segment jumbo chains. */
+	nb_mbufs = nb_ports * nb_queues * (RING_SIZE + RING_SIZE * 6) + 4096;
+	rx_pool = rte_pktmbuf_pool_create("peer_pool", nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  rte_socket_id());
+	if (rx_pool == NULL)
+		rte_exit(EXIT_FAILURE, "vsw_peer: mbuf pool of %u: %s\n", nb_mbufs,
+			 rte_strerror(rte_errno));
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		ret = port_setup(p, rx_pool);
+		if (ret < 0)
+			rte_exit(EXIT_FAILURE, "vsw_peer: port %u setup: %s\n", p,
+				 rte_strerror(-ret));
+	}
+
+	ret = 0;
+	if (do_bench)
+		ret = bench(&bopts);
+	else
+		interactive();
+
+	ports_close();
+	rte_mempool_free(rx_pool);
+	rte_eal_cleanup();
+	return ret;
+}
