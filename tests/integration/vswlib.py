@@ -1,0 +1,168 @@
+"""Start and drive a real vswd for integration tests (stdlib only).
+
+Switch writes a config into a fresh temp dir, starts build/control/vswd pinned as the config
+says (main lcore on CPU 0, one worker on CPU 1), waits for its control socket, talks the JSON
+line protocol directly (tests read JSON, never scrape text), and stops it with SIGTERM,
+checking that it exits cleanly. Every wait is bounded; processes are cleaned up by PID.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get('VSW_BUILD', os.path.join(ROOT, 'build'))
+VSWD = os.path.join(BUILD, 'control', 'vswd')
+VSWCTL = os.path.join(BUILD, 'control', 'cli', 'vswctl')
+PEER = os.path.join(BUILD, 'tests', 'tools', 'vsw_peer')
+
+_seq = [0]
+
+
+class CtlError(Exception):
+    def __init__(self, err):
+        super().__init__(f"{err.get('field', '')}: {err.get('message')} ({err.get('errno')})")
+        self.err = err
+
+
+def vm_port(name, sock, vlan, client=True, **kw):
+    p = {'name': name, 'type': 'vhost-user', 'socket': sock, 'client': client, 'vlan': vlan,
+         'mtu': 9000}
+    p.update(kw)
+    return p
+
+
+class Switch:
+    def __init__(self, ports, fdb=None, idle_sleep_us=50, static_macs=None, tmp=None,
+                 start=True):
+        _seq[0] += 1
+        self.tmp = tmp or tempfile.mkdtemp(prefix='vswt_')
+        self.prefix = f'vswt{os.getpid()}_{_seq[0]}'
+        self.sock = os.path.join(self.tmp, 'vswd.sock')
+        self.config_path = os.path.join(self.tmp, 'vsw.json')
+        self.log_path = os.path.join(self.tmp, 'vswd.log')
+        cfg = {
+            'dpdk': {'no_huge': True, 'memory_mb': 1024, 'main_cpu': 0,
+                     'file_prefix': self.prefix, 'extra_eal_args': ['--no-pci', '--no-telemetry']},
+            'workers': {'cpus': [1], 'idle_sleep_us': idle_sleep_us},
+            'control': {'socket': self.sock},
+            'fdb': fdb or {'size': 65536, 'aging_s': 300},
+            'ports': ports,
+            'static_macs': static_macs or [],
+        }
+        with open(self.config_path, 'w') as f:
+            json.dump(cfg, f, indent=2)
+        self.proc = None
+        self.conn = None
+        if start:
+            self.start()
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def start(self, timeout=30):
+        self._log = open(self.log_path, 'ab')
+        self.proc = subprocess.Popen([VSWD, '-c', self.config_path], stdout=self._log,
+                                     stderr=subprocess.STDOUT, close_fds=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f'vswd exited with {self.proc.returncode}:\n{self.log_tail()}')
+            try:
+                self.connect()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f'vswd did not open {self.sock}:\n{self.log_tail()}')
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(self.sock)
+        self.conn = s
+        self.rfile = s.makefile('rb')
+        self.call('hello', version=1)
+
+    def request(self, cmd, args):
+        """Send one request; returns the raw reply object."""
+        self.conn.sendall(json.dumps({'cmd': cmd, 'args': args}).encode() + b'\n')
+        line = self.rfile.readline()
+        if not line:
+            raise RuntimeError(f'vswd closed the control connection:\n{self.log_tail()}')
+        return json.loads(line)
+
+    def call(self, cmd, **args):
+        reply = self.request(cmd, args)
+        if not reply['ok']:
+            raise CtlError(reply['error'])
+        return reply['result']
+
+    def ctl(self, *words, check=True):
+        """Run the real vswctl CLI with --json; returns (rc, parsed stdout or text, stderr)."""
+        r = subprocess.run([VSWCTL, '-s', self.sock, '--json'] + list(words), capture_output=True,
+                           timeout=20)
+        out = r.stdout.decode()
+        try:
+            out = json.loads(out) if out.strip() else None
+        except ValueError:
+            pass
+        if check and r.returncode != 0:
+            raise RuntimeError(f'vswctl {words} failed ({r.returncode}): {r.stderr.decode()}')
+        return r.returncode, out, r.stderr.decode()
+
+    def port(self, name):
+        return self.call('port.show', name=name)
+
+    def drops(self, name):
+        return self.port(name)['stats']['drops']
+
+    def wait_link(self, names, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ports = {p['name']: p for p in self.call('port.list')['ports']}
+            if all(ports[n]['link'] == 'up' for n in names):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f'links of {names} not up: '
+                           f"{[(n, ports[n]['link']) for n in names]}")
+
+    def log_tail(self, n=40):
+        try:
+            with open(self.log_path, 'rb') as f:
+                return '\n'.join(f.read().decode(errors='replace').splitlines()[-n:])
+        except OSError:
+            return ''
+
+    def stop(self, timeout=20):
+        """SIGTERM; returns vswd's exit code (0 = graceful)."""
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise RuntimeError(f'vswd ignored SIGTERM for {timeout}s:\n{self.log_tail()}')
+        self._log.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def cleanup(self):
+        try:
+            self.stop()
+        finally:
+            self.kill()
+            shutil.rmtree(self.tmp, ignore_errors=True)
