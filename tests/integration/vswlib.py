@@ -84,7 +84,11 @@ class Switch:
     def connect(self):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(10)
-        s.connect(self.sock)
+        try:
+            s.connect(self.sock)
+        except OSError:
+            s.close()
+            raise
         self.conn = s
         self.rfile = s.makefile('rb')
         self.call('hello', version=1)
@@ -166,3 +170,16 @@ class Switch:
         finally:
             self.kill()
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _rewrite_ports(self, ports, static_macs=None):
+    with open(self.config_path) as f:
+        cfg = json.load(f)
+    cfg['ports'] = ports
+    if static_macs is not None:
+        cfg['static_macs'] = static_macs
+    with open(self.config_path, 'w') as f:
+        json.dump(cfg, f, indent=2)
+
+
+Switch.rewrite_ports = _rewrite_ports
