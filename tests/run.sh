@@ -1,0 +1,35 @@
+#!/bin/bash
+# The whole test suite: installs dependencies, builds, then runs the unit tests (CUnit), the
+# integration tests (real vswd + virtio-user peers) and the QEMU guest test. Prints a summary
+# and exits non-zero if anything failed. Run as root on Debian 12.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tests/deps.sh || exit 1
+tests/build.sh || { echo "BUILD FAILED"; exit 1; }
+
+results=()
+failed=0
+run() {	# run NAME TIMEOUT_S CMD...
+	local name=$1 t=$2; shift 2
+	echo "=== $name"
+	local start=$SECONDS
+	if timeout --kill-after=10 "$t" "$@"; then
+		results+=("PASS  $name ($((SECONDS - start)) s)")
+	else
+		results+=("FAIL  $name ($((SECONDS - start)) s)")
+		failed=$((failed + 1))
+	fi
+}
+
+run unit 120 build/tests/unit/unit_tests
+for t in tests/integration/test_*.py; do
+	run "integration/$(basename "$t" .py)" 600 \
+		env PYTHONPATH=tests/integration python3 -m unittest -v "$(basename "$t" .py)"
+done
+run vm/ping_vlans 900 tests/vm/ping_vlans.sh
+
+echo
+echo "=== summary"
+printf '%s\n' "${results[@]}"
+echo "$(( ${#results[@]} - failed )) passed, $failed failed"
+[ "$failed" -eq 0 ]
