@@ -1,0 +1,181 @@
+"""Run-time changes through the control socket while traffic flows: hot add/remove of ports,
+changing a port's VLAN and a trunk's allowed list, client-mode reconnect after the VM side
+restarts, and a vswd restart under running VMs."""
+
+import threading
+import time
+import unittest
+
+from peer import Peer, eth_frame, parse_eth
+from vswlib import PEER, Switch, vm_port
+
+BCAST = 'ff:ff:ff:ff:ff:ff'
+A, B, C = '02:00:00:00:0a:01', '02:00:00:00:0b:02', '02:00:00:00:0c:03'
+
+
+class RuntimeTest(unittest.TestCase):
+    def setUp(self):
+        self.sw = Switch([], start=False)
+        sw = self.sw
+        sw.rewrite_ports([
+            vm_port('vm1', sw.path('vm1.sock'), 2003),
+            vm_port('vm2', sw.path('vm2.sock'), 2003),
+            {'name': 'up', 'type': 'dpdk', 'allowed': '2003-2004',
+             'devargs': f"net_vhost0,iface={sw.path('up.sock')},queues=1"},
+        ])
+        sw.start()
+        self.peers = []
+        self.p = self.peer([sw.path('vm1.sock'), sw.path('vm2.sock'), sw.path('up.sock')],
+                           [True, True, False], 'a')
+        sw.wait_link(['vm1', 'vm2', 'up'])
+        # learn A on vm1 and B on vm2
+        self.p.send(0, eth_frame(BCAST, A))
+        self.p.send(1, eth_frame(BCAST, B))
+        time.sleep(0.2)
+        self.p.clear()
+
+    def tearDown(self):
+        for p in self.peers:
+            p.close()
+        rc = self.sw.stop()
+        self.sw.cleanup()
+        self.assertEqual(rc, 0, 'vswd exits 0 on SIGTERM')
+
+    def peer(self, socks, server, tag):
+        p = Peer(PEER, socks, server_flags=server, prefix=f'{self.sw.prefix}{tag}')
+        self.peers.append(p)
+        return p
+
+    def stream(self, batches, size=200, between=None):
+        """vm1 -> vm2 unicast in batches; returns (sent, received on vm2)."""
+        sent = got = 0
+        f = eth_frame(B, A, payload=b'stream')
+        for i in range(batches):
+            sent += self.p.send(0, f, count=size)
+            got_now = self.p.wait(1, size, 2000)
+            got += len(self.p.recv(1))
+            if between:
+                between(i)
+        return sent, got
+
+    def test_hot_add_remove_while_traffic_runs(self):
+        sw = self.sw
+        errors = []
+        stop = threading.Event()
+
+        def churn():
+            # its own control connection: the test thread keeps the other
+            c = Switch.__new__(Switch)
+            c.sock, c.log_path = sw.sock, sw.log_path
+            c.connect()
+            n = 0
+            try:
+                while not stop.is_set():
+                    c.call('port.add', name=f'hot{n % 3}', socket=sw.path(f'hot{n % 3}.sock'),
+                           vlan=2003)
+                    c.call('port.set', name='up', allowed='2003-2005' if n % 2 else '2003-2004')
+                    c.call('port.del', name=f'hot{n % 3}')
+                    n += 1
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+            finally:
+                c.conn.close()
+            errors.append(n)
+
+        t = threading.Thread(target=churn)
+        t.start()
+        try:
+            sent, got = self.stream(25)
+        finally:
+            stop.set()
+            t.join(30)
+        n = errors.pop()
+        self.assertEqual(errors, [])
+        self.assertGreater(n, 3, 'the churn thread made changes while traffic ran')
+        self.assertEqual(got, sent, f'lost {sent - got} of {sent} frames during {n} changes')
+        self.assertEqual(sw.call('stats')['ports'], 3)
+
+    def test_hot_added_port_carries_traffic_and_removal_is_clean(self):
+        sw = self.sw
+        sw.call('port.add', name='vm3', socket=sw.path('vm3.sock'), vlan=2003)
+        p3 = self.peer([sw.path('vm3.sock')], [True], 'b')
+        sw.wait_link(['vm3'])
+        self.p.send(0, eth_frame(BCAST, A, payload=b'hello-vm3'))
+        self.assertEqual(p3.wait(0, 1, 2000), 1)
+        # remove it while vm1 -> vm2 traffic runs, and the VM keeps sending
+        p3.send(0, eth_frame(A, C), count=50)
+        time.sleep(0.2)
+        self.p.clear()
+        sent, got = self.stream(5, between=lambda i: i == 1 and sw.call('port.del', name='vm3'))
+        self.assertEqual(got, sent)
+        self.assertNotIn('vm3', [p['name'] for p in sw.call('port.list')['ports']])
+        self.assertEqual([m for m in sw.call('mac.show')['macs'] if m['port'] == 'vm3'], [])
+        # the slot is reused with fresh counters
+        sw.call('port.add', name='vm4', socket=sw.path('vm4.sock'), vlan=2003)
+        self.assertEqual(sw.port('vm4')['stats']['rx_packets'], 0)
+
+    def test_change_vlan_at_run_time(self):
+        sw = self.sw
+        sw.call('port.set', name='vm2', vlan=2004)
+        self.assertEqual(sw.port('vm2')['vlan'], 2004)
+        # B was learned in 2003 on vm2: flushed with the move
+        self.assertEqual([m for m in sw.call('mac.show')['macs'] if m['mac'] == B], [])
+        self.p.send(0, eth_frame(BCAST, A))
+        time.sleep(0.3)
+        self.assertEqual(self.p.recv(1), [], 'vm2 left VLAN 2003')
+        self.assertEqual([parse_eth(f)[2] for f in self.p.recv(2)], [2003])
+        self.p.send(2, eth_frame(BCAST, C, vlan=2004))
+        time.sleep(0.3)
+        self.assertEqual(len(self.p.recv(1)), 1, 'vm2 is in VLAN 2004 now')
+        self.assertEqual(self.p.recv(0), [])
+
+    def test_change_allowed_list_at_run_time(self):
+        sw = self.sw
+        self.p.send(2, eth_frame(BCAST, C, vlan=2003))
+        time.sleep(0.3)
+        self.assertEqual(len(self.p.recv(0)), 1)
+        sw.call('port.set', name='up', allowed='2004')
+        before = sw.drops('up')['vlan_not_allowed']
+        self.p.send(2, eth_frame(BCAST, C, vlan=2003))
+        time.sleep(0.3)
+        self.assertEqual(self.p.recv(0), [])
+        self.assertEqual(sw.drops('up')['vlan_not_allowed'], before + 1)
+        self.assertEqual(sw.port('up')['allowed'], '2004')
+
+    def test_client_mode_reconnects_after_vm_restart(self):
+        sw = self.sw
+        sw.call('port.add', name='vm3', socket=sw.path('vm3.sock'), vlan=2003)
+        p3 = self.peer([sw.path('vm3.sock')], [True], 'c')
+        sw.wait_link(['vm3'])
+        p3.close()  # the VM goes away (QEMU exits: its socket disappears)
+        deadline = time.monotonic() + 10
+        while sw.port('vm3')['link'] != 'down' and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(sw.port('vm3')['link'], 'down')
+        # traffic to a disconnected VM costs nothing else
+        sent, got = self.stream(2)
+        self.assertEqual(got, sent)
+        p3 = self.peer([sw.path('vm3.sock')], [True], 'd')
+        sw.wait_link(['vm3'])
+        self.p.send(0, eth_frame(BCAST, A, payload=b'again'))
+        self.assertEqual(p3.wait(0, 1, 2000), 1, 'traffic reaches the restarted VM')
+
+    def test_vswd_restart_keeps_vms(self):
+        sw = self.sw
+        self.assertEqual(sw.stop(), 0)
+        sw.start()
+        # virtio-user in server mode accepts the reconnection when its link is polled
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            self.p.stats()
+            if all(p['link'] == 'up' for p in sw.call('port.list')['ports']):
+                break
+            time.sleep(0.2)
+        sw.wait_link(['vm1', 'vm2'])
+        self.p.clear()
+        self.p.send(0, eth_frame(BCAST, A, payload=b'after-restart'))
+        self.assertEqual(self.p.wait(1, 1, 3000), 1, 'the VMs kept their sockets; vswd came back')
+
+
+if __name__ == '__main__':
+    unittest.main()
