@@ -63,9 +63,10 @@ static int copy_str(char *dst, size_t len, const json_t *v, const char *field, s
 
 static int parse_perm(const char *s, uint32_t *out, const char *field, struct vs_err *e)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 8);
-	if (*s == '\0' || *end != '\0' || v > 0777)
+	size_t n = strlen(s);
+	bool digits = n >= 3 && n <= 4 && strspn(s, "01234567") == n;
+	unsigned long v = digits ? strtoul(s, NULL, 8) : 0;
+	if (!digits || v > 0777 || v == 0)
 		return vs_err_set(e, EINVAL, field, "'%s': expected an octal mode like 0660", s);
 	*out = (uint32_t)v;
 	return 0;
@@ -90,6 +91,13 @@ static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 		p->mode = VS_MODE_TRUNK;	/* an allowed list implies a trunk */
 	} else if (json_object_get(o, "vlan") != NULL) {
 		p->mode = VS_MODE_ACCESS;
+	}
+	/* A mode change drops the other mode's settings (port.set starts from the old port). */
+	if (p->mode == VS_MODE_TRUNK) {
+		p->vlan = 0;
+	} else {
+		memset(&p->allowed, 0, sizeof(p->allowed));
+		p->native_vlan = 0;
 	}
 	if ((v = json_object_get(o, "vlan")) != NULL) {
 		if (json_integer_value(v) < VS_VLAN_MIN || json_integer_value(v) > VS_VLAN_MAX)

@@ -91,7 +91,7 @@ static inline bool vs_port_cfg_in_vlan(const struct vs_port_cfg *p, uint16_t vid
 	return p->native_vlan == vid || vs_vlan_set_has(&p->allowed, vid);
 }
 
-/* vlan_set.c: "2003-2005,2010" <-> set. Parse returns 0 or -EINVAL with e->msg. */
+/* vlan_set.c: "2003-2005,2010" <-> set. Parse returns 0, or -EINVAL/-ERANGE with e set. */
 int vs_vlan_set_parse(const char *s, struct vs_vlan_set *out, struct vs_err *e, const char *field);
 /* Writes the canonical form ("2003-2005,2010"; "" for none) into buf. */
 void vs_vlan_set_format(const struct vs_vlan_set *s, char *buf, size_t len);

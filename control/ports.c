@@ -223,8 +223,9 @@ static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, stru
 	name[strcspn(name, ",")] = '\0';
 	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
 		if ((rc = rte_dev_probe(cfg->devargs)) < 0)
-			return vs_err_set(e, -rc, "devargs", "cannot probe '%s': %s", cfg->devargs,
-					  rte_strerror(-rc));
+			return vs_err_set(e, ENODEV, "devargs",
+					  "cannot probe '%s' (%s): no such device or driver, see the log",
+					  cfg->devargs, rte_strerror(-rc));
 		if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
 			return vs_err_set(e, ENODEV, "devargs", "'%s' is not an ethdev", name);
 	}

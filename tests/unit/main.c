@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Runs every unit test suite; exits non-zero if any assertion failed. Shared test helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <jansson.h>
+
+#include "suites.h"
+
+CU_ErrorCode vs_test_add_suite(const char *name, const struct vs_test *tests)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+	if (s == NULL)
+		return CU_get_error();
+	for (const struct vs_test *t = tests; t->name != NULL; t++)
+		if (CU_add_test(s, t->name, t->fn) == NULL)
+			return CU_get_error();
+	return CUE_SUCCESS;
+}
+
+json_t *vs_test_json(const char *text)
+{
+	char *s = strdup(text);
+	json_error_t err;
+	json_t *j;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (char *p = s; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	j = json_loads(s, 0, &err);
+	if (j == NULL)
+		fprintf(stderr, "\n  bad test JSON (%s): %s\n", err.text, s);
+	free(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	return j;
+}
+
+int main(void)
+{
+	CU_ErrorCode (*const suites[])(void) = {
+		vs_test_frame_suite,
+		vs_test_vlan_set_suite,
+		vs_test_config_suite,
+		vs_test_port_cfg_suite,
+		vs_test_commands_suite,
+	};
+	unsigned int failures;
+
+	if (CU_initialize_registry() != CUE_SUCCESS) {
+		fprintf(stderr, "unit_tests: %s\n", CU_get_error_msg());
+		return EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (suites[i]() != CUE_SUCCESS) {
+			fprintf(stderr, "unit_tests: %s\n", CU_get_error_msg());
+			CU_cleanup_registry();
+			return EXIT_FAILURE;
+		}
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	if (CU_basic_run_tests() != CUE_SUCCESS) {
+		fprintf(stderr, "unit_tests: %s\n", CU_get_error_msg());
+		CU_cleanup_registry();
+		return EXIT_FAILURE;
+	}
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The unit test suites, which main.c registers, and the helpers main.c gives them. */
+#ifndef VS_TEST_SUITES_H
+#define VS_TEST_SUITES_H
+
+#include <CUnit/CUnit.h>
+#include <jansson.h>
+
+/* Each adds one suite to the registry; returns a CUnit error code. */
+CU_ErrorCode vs_test_frame_suite(void);
+CU_ErrorCode vs_test_vlan_set_suite(void);
+CU_ErrorCode vs_test_config_suite(void);
+CU_ErrorCode vs_test_port_cfg_suite(void);
+CU_ErrorCode vs_test_commands_suite(void);
+
+struct vs_test {
+	const char *name;
+	CU_TestFunc fn;
+};
+
+/* Adds a suite named name with the tests, up to a { NULL, NULL } row. */
+CU_ErrorCode vs_test_add_suite(const char *name, const struct vs_test *tests);
+
+/*
+ * Parses JSON written with single quotes ("{'vlan': 10}" reads as {"vlan": 10}) so that
+ * test data stays readable. Fails the test when the text is not JSON. Caller decrefs.
+ */
+json_t *vs_test_json(const char *text);
+
+#endif
