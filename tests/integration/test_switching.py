@@ -3,7 +3,7 @@
 One vswd and one vsw_peer for the whole class. Peer ports (index: vswd port):
   0: up  - uplink, a dpdk port (net_vhost), trunk allowed 2003-2005, no native VLAN
   1: vm1 - access 2003        2: vm2 - access 2003
-  3: vm3 - access 2004        4: vm4 - access 2005
+  3: vm3 - access 2004        4: vm4 - access 2005, MTU 1500
   5: vmt - VM trunk, allowed 2003-2004 (a VM doing its own VLANs)
 """
 
@@ -30,7 +30,7 @@ class SwitchingTest(unittest.TestCase):
             vm_port('vm1', sw.path('vm1.sock'), 2003),
             vm_port('vm2', sw.path('vm2.sock'), 2003),
             vm_port('vm3', sw.path('vm3.sock'), 2004),
-            vm_port('vm4', sw.path('vm4.sock'), 2005),
+            vm_port('vm4', sw.path('vm4.sock'), 2005, mtu=1500),
             {'name': 'vmt', 'socket': sw.path('vmt.sock'), 'mode': 'trunk', 'allowed': '2003-2004',
              'mtu': 9000},
         ]
@@ -176,6 +176,14 @@ class SwitchingTest(unittest.TestCase):
         self.assertEqual(len(got[UP]), 1)
         self.assertEqual(len(got[UP][0]), 9018)
         self.assertEqual(got[VM2], [g])
+
+    def test_frame_over_egress_mtu_dropped_and_counted(self):
+        before = self.counter('vm4', 'mtu_exceeded')
+        self.peer.send(UP, eth_frame(BCAST, C, vlan=2005, size=1518))  # 1514 bytes untagged: fits
+        self.peer.send(UP, eth_frame(BCAST, C, vlan=2005, size=1519))  # one byte over
+        got = self.collect()
+        self.assertEqual([len(f) for f in got[VM4]], [1514])
+        self.assertEqual(self.counter('vm4', 'mtu_exceeded'), before + 1)
 
     def test_hairpin_dropped(self):
         self.peer.send(VM2, eth_frame(BCAST, B))
