@@ -101,6 +101,7 @@ static void destroy_device(int vid)
 	/* rte_vhost frees the device when we return: wait out workers using it. */
 	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
 	atomic_store(&rt->rx_enabled, 0);
+	atomic_store(&rt->tx_enabled, 0);
 	VS_LOG(INFO, "vhost: %s disconnected (device %d)", path, vid);
 }
 
@@ -108,13 +109,15 @@ static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 {
 	struct vs_port_rt *rt = reg_find(vid);
 
-	if (rt == NULL || queue_id % 2 != 0 || queue_id / 2 >= 32)
-		return 0;	/* only the guest's RX rings matter for our tx choice */
+	if (rt == NULL || queue_id / 2 >= 32)
+		return 0;
+	/* even: the guest's RX ring (our tx); odd: its TX ring (our rx) */
+	_Atomic uint32_t *mask = queue_id % 2 == 0 ? &rt->rx_enabled : &rt->tx_enabled;
 	uint32_t bit = 1u << (queue_id / 2);
 	if (enable)
-		atomic_fetch_or(&rt->rx_enabled, bit);
+		atomic_fetch_or(mask, bit);
 	else
-		atomic_fetch_and(&rt->rx_enabled, ~bit);
+		atomic_fetch_and(mask, ~bit);
 	return 0;
 }
 

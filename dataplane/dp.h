@@ -53,6 +53,7 @@ struct vs_port_rt {
 	uint16_t n_queues;	// cp: w at creation; dp: ro
 	_Atomic int vid;	// vhost: device id or -1. vhost thread: w; dp: ro
 	_Atomic uint32_t rx_enabled;	// vhost: bit q = guest RX ring of pair q enabled. vhost: w
+	_Atomic uint32_t tx_enabled;	// vhost: bit q = guest TX ring of pair q enabled. vhost: w
 	_Atomic uint32_t link_up;	// dpdk: cp: w from LSC poll; vhost: w on connect
 };
 

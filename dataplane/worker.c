@@ -22,7 +22,10 @@ static uint16_t rx_burst(const struct vs_snapshot *s, const struct vs_dp_rxq *q,
 
 	if (rt->type == VS_PORT_VHOST) {
 		int vid = atomic_load_explicit(&rt->vid, memory_order_acquire);
-		if (vid < 0)
+		/* Skip rings the guest has not enabled (fewer queues than configured):
+		 * rte_vhost would log an error on every poll of an invalid ring. */
+		if (vid < 0 || !(atomic_load_explicit(&rt->tx_enabled, memory_order_relaxed) &
+				 (1u << q->queue)))
 			return 0;
 		return rte_vhost_dequeue_burst(vid, (uint16_t)(q->queue * 2 + 1), vs_dp.pool,
 					       pkts, burst);
