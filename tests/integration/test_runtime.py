@@ -61,6 +61,7 @@ class RuntimeTest(unittest.TestCase):
     def test_hot_add_remove_while_traffic_runs(self):
         sw = self.sw
         errors = []
+        done = [0]
         stop = threading.Event()
 
         def churn():
@@ -68,31 +69,33 @@ class RuntimeTest(unittest.TestCase):
             c = Switch.__new__(Switch)
             c.sock, c.log_path = sw.sock, sw.log_path
             c.connect()
-            n = 0
             try:
                 while not stop.is_set():
+                    n = done[0]
                     c.call('port.add', name=f'hot{n % 3}', socket=sw.path(f'hot{n % 3}.sock'),
                            vlan=2003)
                     c.call('port.set', name='up', allowed='2003-2005' if n % 2 else '2003-2004')
                     c.call('port.del', name=f'hot{n % 3}')
-                    n += 1
+                    done[0] = n + 1
             except Exception as e:  # noqa: BLE001 - reported below
                 errors.append(e)
             finally:
                 c.conn.close()
-            errors.append(n)
 
         t = threading.Thread(target=churn)
         t.start()
+        sent = got = batches = 0
         try:
-            sent, got = self.stream(25)
+            # stream until the churn has made at least 10 rounds of changes
+            while (done[0] < 10 or batches < 10) and batches < 500 and not errors:
+                s, g = self.stream(1)
+                sent, got, batches = sent + s, got + g, batches + 1
         finally:
             stop.set()
             t.join(30)
-        n = errors.pop()
         self.assertEqual(errors, [])
-        self.assertGreater(n, 3, 'the churn thread made changes while traffic ran')
-        self.assertEqual(got, sent, f'lost {sent - got} of {sent} frames during {n} changes')
+        self.assertGreaterEqual(done[0], 10, 'the churn thread made changes while traffic ran')
+        self.assertEqual(got, sent, f'lost {sent - got} of {sent} frames during {done[0]} rounds')
         self.assertEqual(sw.call('stats')['ports'], 3)
 
     def test_hot_added_port_carries_traffic_and_removal_is_clean(self):
