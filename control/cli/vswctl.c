@@ -619,6 +619,12 @@ static int read_line(struct conn *c, char **line)
 	size_t scanned = 0;
 	char *nl;
 
+	if (c->buf == NULL) {
+		c->buf = malloc(4096);
+		if (c->buf == NULL)
+			return -ENOMEM;
+		c->cap = 4096;
+	}
 	/* Drop the previous line; anything after it stays for the next call. */
 	memmove(c->buf, c->buf + c->used, c->len - c->used);
 	c->len -= c->used;

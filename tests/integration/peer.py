@@ -89,6 +89,9 @@ class Peer:
         self.timeout = timeout
         self._buf = b''
         self._closed = False
+        # A log we made up ourselves is removed again by a clean close(); one that was asked
+        # for, or that explains a failure, stays.
+        self._own_log = log_path is None
         if log_path is None:
             fd, log_path = tempfile.mkstemp(prefix=f'vsw_peer_{prefix}_', suffix='.log')
             os.close(fd)
@@ -113,8 +116,9 @@ class Peer:
         try:
             # A server port's probe blocks until the switch connects, hence the long timeout.
             self._reply(start_timeout, 'startup', expect_first='ready')
-        except Exception:
+        except BaseException:
             self._kill()
+            self._close_files()
             raise
 
     # ------------------------------------------------------------------ plumbing
@@ -180,7 +184,9 @@ class Peer:
 
     def send(self, port, frame, count=1):
         """Transmit frame (bytes, no FCS) count times on port; returns the number accepted."""
-        lines = self._cmd(f'send {port} {bytes(frame).hex()} {count}')
+        # A big count takes a while even at full speed: allow 10 us a frame on top.
+        lines = self._cmd(f'send {port} {bytes(frame).hex()} {count}',
+                          timeout=self.timeout + count * 1e-5)
         if len(lines) != 1 or not lines[0].startswith('sent '):
             self._fail(f'answered {lines!r} to send')
         return int(lines[0].split()[1])
@@ -212,11 +218,12 @@ class Peer:
     def clear(self):
         self._cmd('clear')
 
-    def close(self, timeout=10.0):
+    def close(self, timeout=10.0, keep_log=False):
         """Ask the peer to quit; kill it by PID if it does not exit in time. Idempotent."""
         if self._closed:
             return
         self._closed = True
+        clean = False
         try:
             if self.proc.poll() is None:
                 try:
@@ -226,16 +233,23 @@ class Peer:
                 except (BrokenPipeError, OSError):
                     pass
                 try:
-                    self.proc.wait(timeout)
+                    clean = self.proc.wait(timeout) == 0
                 except subprocess.TimeoutExpired:
                     self._kill()
         finally:
-            for f in (self.proc.stdin, self.proc.stdout):
-                try:
-                    f.close()
-                except OSError:
-                    pass
-            self._log.close()
+            self._close_files()
+        if clean and self._own_log and not keep_log:
+            try:
+                os.unlink(self.log_path)
+            except OSError:
+                pass
+
+    def _close_files(self):
+        for f in (self.proc.stdin, self.proc.stdout, self._log):
+            try:
+                f.close()
+            except OSError:
+                pass
 
     def _kill(self):
         if self.proc.poll() is None:
@@ -250,5 +264,5 @@ class Peer:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, exc, tb):
+        self.close(keep_log=exc_type is not None)

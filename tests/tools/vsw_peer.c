@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_byteorder.h>
@@ -38,17 +39,17 @@
 #include <rte_mempool.h>
 #include <rte_udp.h>
 
-#define RING_SIZE 1024
-#define BURST 32
-#define MAX_PORTS 16
-#define MAX_QUEUES 8
-#define MAX_BUFFERED 65536 /* frames kept per port between two recv/clear */
-#define MAX_FRAME 16384	   /* largest frame "send" accepts; 9018 is what tests need */
-#define TX_RETRY_US 100000 /* give up on a full tx ring after 100 ms without progress */
-#define IDLE_SLEEP_US 100  /* interactive mode shares a CPU with the switch under test */
-#define LINK_WAIT_S 10
+#define RING_SIZE     1024
+#define BURST	      32
+#define MAX_PORTS     16
+#define MAX_QUEUES    8
+#define MAX_BUFFERED  65536  /* frames kept per port between two recv/clear */
+#define MAX_FRAME     16384  /* largest frame "send" accepts; 9018 is what tests need */
+#define TX_RETRY_US   100000 /* give up on a full tx ring after 100 ms without progress */
+#define IDLE_SLEEP_US 100    /* interactive mode shares a CPU with the switch under test */
+#define LINK_WAIT_S   10
 
-/* One received frame, copied out of its mbuf chain so the pool never runs dry while tests dawdle. */
+/* A received frame, copied out of its mbufs so the pool never runs dry while a test dawdles. */
 struct frame {
 	uint32_t len;
 	uint8_t data[];
@@ -80,20 +81,32 @@ static volatile sig_atomic_t stop_requested;
 static uint16_t nb_ports;
 static uint16_t nb_queues = 1;
 static uint16_t mtu = 9000;
-static struct rte_mempool *rx_pool;
+static struct rte_mempool *rx_pool;   /* rx rings and interactive tx */
+static struct rte_mempool *tmpl_pool; /* bench generator only; freed after the ports close */
 static struct port_state ports[MAX_PORTS];
 
-static void
-on_signal(int sig)
+static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
 }
 
-static uint64_t
-now_us(void)
+/* CPU time this thread actually got: on a shared machine, less than wall time means preempted. */
+static double thread_cpu_s(void)
 {
-	return rte_rdtsc() * 1000000 / rte_get_tsc_hz();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* For the deadlines of interactive commands; the bench loop times itself with rte_rdtsc(). */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /*
@@ -101,8 +114,7 @@ now_us(void)
  * run is there, so remove it first. Also count the vdevs so a client port whose socket does not
  * exist (its probe fails, but EAL init still succeeds) is reported instead of silently missing.
  */
-static unsigned int
-prepare_vdevs(int argc, char **argv)
+static unsigned int prepare_vdevs(int argc, char **argv)
 {
 	unsigned int n = 0;
 
@@ -134,10 +146,9 @@ prepare_vdevs(int argc, char **argv)
 	return n;
 }
 
-static int
-port_setup(uint16_t port, struct rte_mempool *pool)
+static int port_setup(uint16_t port, struct rte_mempool *pool)
 {
-	struct rte_eth_conf conf = {0};
+	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = RING_SIZE, nb_txd = RING_SIZE;
 	int ret;
@@ -172,8 +183,7 @@ port_setup(uint16_t port, struct rte_mempool *pool)
 	return 0;
 }
 
-static bool
-link_up(uint16_t port)
+static bool link_up(uint16_t port)
 {
 	struct rte_eth_link link;
 
@@ -182,8 +192,7 @@ link_up(uint16_t port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
-static void
-ports_close(void)
+static void ports_close(void)
 {
 	for (uint16_t p = 0; p < nb_ports; p++) {
 		rte_eth_dev_stop(p);
@@ -193,8 +202,7 @@ ports_close(void)
 
 /* ---------------------------------------------------------------- interactive mode */
 
-static void
-store_frame(uint16_t port, struct rte_mbuf *m)
+static void store_frame(uint16_t port, struct rte_mbuf *m)
 {
 	struct port_state *ps = &ports[port];
 	struct frame *f;
@@ -218,8 +226,7 @@ store_frame(uint16_t port, struct rte_mbuf *m)
 }
 
 /* Returns the number of frames received on all ports, so the caller knows whether to sleep. */
-static unsigned int
-poll_rx(void)
+static unsigned int poll_rx(void)
 {
 	struct rte_mbuf *pkts[BURST];
 	unsigned int total = 0;
@@ -238,8 +245,7 @@ poll_rx(void)
 	return total;
 }
 
-static void
-clear_frames(uint16_t port)
+static void clear_frames(uint16_t port)
 {
 	struct port_state *ps = &ports[port];
 
@@ -248,8 +254,7 @@ clear_frames(uint16_t port)
 	ps->count = 0;
 }
 
-static int
-hex_nibble(char c)
+static int hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -260,8 +265,7 @@ hex_nibble(char c)
 }
 
 /* Returns the frame length, or -1 if hex is not an even-length hex string of a sane frame. */
-static int
-parse_hex(const char *hex, uint8_t *out)
+static int parse_hex(const char *hex, uint8_t *out)
 {
 	size_t len = strlen(hex);
 
@@ -278,8 +282,7 @@ parse_hex(const char *hex, uint8_t *out)
 }
 
 /* Copies a frame into a chain of pool mbufs: frames bigger than one data room become multi-seg. */
-static struct rte_mbuf *
-build_chain(const uint8_t *data, uint32_t len)
+static struct rte_mbuf *build_chain(const uint8_t *data, uint32_t len)
 {
 	struct rte_mbuf *head = NULL, *prev = NULL;
 	uint32_t off = 0;
@@ -308,8 +311,7 @@ build_chain(const uint8_t *data, uint32_t len)
 	return head;
 }
 
-static void
-cmd_send(uint16_t port, const char *hex, unsigned long count)
+static void cmd_send(uint16_t port, const char *hex, unsigned long count)
 {
 	static uint8_t frame[MAX_FRAME];
 	struct rte_mbuf *pkts[BURST];
@@ -347,8 +349,7 @@ cmd_send(uint16_t port, const char *hex, unsigned long count)
 	printf("sent %lu\n", sent);
 }
 
-static void
-cmd_recv(uint16_t port)
+static void cmd_recv(uint16_t port)
 {
 	static const char digits[] = "0123456789abcdef";
 	static char line[2 * MAX_FRAME + 16];
@@ -369,8 +370,7 @@ cmd_recv(uint16_t port)
 	clear_frames(port);
 }
 
-static void
-cmd_wait(uint16_t port, unsigned long n, unsigned long ms)
+static void cmd_wait(uint16_t port, unsigned long n, unsigned long ms)
 {
 	uint64_t deadline = now_us() + (uint64_t)ms * 1000;
 
@@ -385,18 +385,15 @@ cmd_wait(uint16_t port, unsigned long n, unsigned long ms)
 	printf("count %" PRIu32 "\n", ports[port].count);
 }
 
-static void
-cmd_stats(void)
+static void cmd_stats(void)
 {
 	for (uint16_t p = 0; p < nb_ports; p++)
 		printf("port %u rx %" PRIu64 " tx %" PRIu64 " rx_overflow %" PRIu64 " link %s\n", p,
-		       ports[p].rx, ports[p].tx, ports[p].rx_overflow,
-		       link_up(p) ? "up" : "down");
+		       ports[p].rx, ports[p].tx, ports[p].rx_overflow, link_up(p) ? "up" : "down");
 }
 
 /* Parses a port number argument; prints the error reply itself. */
-static bool
-parse_port(const char *s, uint16_t *port)
+static bool parse_port(const char *s, uint16_t *port)
 {
 	char *end;
 	unsigned long v;
@@ -415,8 +412,7 @@ parse_port(const char *s, uint16_t *port)
 	return true;
 }
 
-static bool
-parse_ulong(const char *s, const char *what, unsigned long *out)
+static bool parse_ulong(const char *s, const char *what, unsigned long *out)
 {
 	char *end;
 
@@ -434,8 +430,7 @@ parse_ulong(const char *s, const char *what, unsigned long *out)
 }
 
 /* Runs one command line; returns false on quit. Every reply ends with "end" and a flush. */
-static bool
-run_command(char *line)
+static bool run_command(char *line)
 {
 	char *save = NULL;
 	char *cmd = strtok_r(line, " \t\r", &save);
@@ -483,12 +478,11 @@ run_command(char *line)
  * Reads whatever stdin has without blocking and runs every complete line. Returns -1 on quit or
  * EOF, otherwise the number of commands run. Lines can be long (a jumbo frame is 18 KB of hex).
  */
-static int
-poll_stdin(void)
+static int poll_stdin(void)
 {
 	static char *buf;
 	static size_t used, cap;
-	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	int done = 0;
 	ssize_t r;
 	char *nl;
@@ -520,8 +514,7 @@ poll_stdin(void)
 	return done;
 }
 
-static void
-interactive(void)
+static void interactive(void)
 {
 	for (uint16_t p = 0; p < nb_ports; p++) {
 		ports[p].frames = calloc(MAX_BUFFERED, sizeof(*ports[p].frames));
@@ -547,8 +540,7 @@ interactive(void)
 
 /* ---------------------------------------------------------------- bench mode */
 
-static void
-flow_mac(uint8_t *mac, uint8_t kind, uint32_t flow)
+static void flow_mac(uint8_t *mac, uint8_t kind, uint32_t flow)
 {
 	mac[0] = 0x02;
 	mac[1] = 0x00;
@@ -559,8 +551,7 @@ flow_mac(uint8_t *mac, uint8_t kind, uint32_t flow)
 }
 
 /* An IPv4/UDP frame of the given total length (Ethernet header included, FCS excluded). */
-static void
-fill_template(uint8_t *buf, uint32_t size)
+static void fill_template(uint8_t *buf, uint32_t size)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -588,8 +579,7 @@ fill_template(uint8_t *buf, uint32_t size)
  * MACs and lengths. These mbufs only ever go out on the generator port; virtio writes its header
  * into the headroom, never over the data.
  */
-static void
-template_obj_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
+static void template_obj_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
 {
 	const struct bench_template *t = arg;
 	struct rte_mbuf *m = obj;
@@ -598,8 +588,7 @@ template_obj_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx
 	memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, t->bytes, t->size);
 }
 
-static uint32_t
-drain(uint16_t port)
+static uint32_t drain(uint16_t port)
 {
 	struct rte_mbuf *pkts[BURST];
 	uint32_t total = 0;
@@ -620,8 +609,7 @@ drain(uint16_t port)
  * Runs once before the generator starts and once more halfway through the warmup, in case the
  * switch was not forwarding yet when the link came up.
  */
-static void
-send_learn_frames(const struct bench_opts *o, const uint8_t *tmpl)
+static void send_learn_frames(const struct bench_opts *o, const uint8_t *tmpl)
 {
 	uint64_t deadline = now_us() + 1000000;
 	uint32_t flow = 0;
@@ -650,8 +638,7 @@ send_learn_frames(const struct bench_opts *o, const uint8_t *tmpl)
 		fprintf(stderr, "vsw_peer: only %u of %u learning frames sent\n", flow, o->flows);
 }
 
-static void
-bench_learn(const struct bench_opts *o, const uint8_t *tmpl)
+static void bench_learn(const struct bench_opts *o, const uint8_t *tmpl)
 {
 	uint64_t end;
 
@@ -664,36 +651,35 @@ bench_learn(const struct bench_opts *o, const uint8_t *tmpl)
 	}
 }
 
-static int
-bench(const struct bench_opts *o)
+static int bench(const struct bench_opts *o)
 {
 	static struct bench_template tmpl;
 	uint64_t hz = rte_get_tsc_hz(), t0, t_relearn, t_measure, t_end, t_start = 0, now;
 	uint64_t tx = 0, rx = 0, drops = 0;
-	struct rte_mempool *tx_pool;
 	uint32_t flow = 0;
 	bool measuring = false, relearned = o->warmup <= 0;
-	double secs;
+	double secs, cpu0 = 0;
 
 	if (o->tx_port >= nb_ports || o->rx_port >= nb_ports || o->tx_port == o->rx_port)
 		rte_exit(EXIT_FAILURE, "vsw_peer: bench needs two distinct ports < %u\n", nb_ports);
 	if (o->size < 60 || o->size > sizeof(tmpl.bytes))
-		rte_exit(EXIT_FAILURE, "vsw_peer: bench size must be 60..%zu\n", sizeof(tmpl.bytes));
+		rte_exit(EXIT_FAILURE, "vsw_peer: bench size must be 60..%zu\n",
+			 sizeof(tmpl.bytes));
 	if (o->flows < 1 || o->flows > 65536)
 		rte_exit(EXIT_FAILURE, "vsw_peer: bench flows must be 1..65536\n");
 	tmpl.size = o->size;
 	fill_template(tmpl.bytes, o->size);
-	tx_pool = rte_mempool_create("bench_tx", 8191,
-				     sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
-					     RTE_MAX(o->size, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM),
-				     256, sizeof(struct rte_pktmbuf_pool_private),
-				     rte_pktmbuf_pool_init, NULL, template_obj_init, &tmpl,
-				     rte_socket_id(), 0);
-	if (tx_pool == NULL)
+	tmpl_pool = rte_mempool_create(
+		"bench_tx", 8191,
+		sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
+			RTE_MAX(o->size, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM),
+		256, sizeof(struct rte_pktmbuf_pool_private), rte_pktmbuf_pool_init, NULL,
+		template_obj_init, &tmpl, rte_socket_id(), 0);
+	if (tmpl_pool == NULL)
 		rte_exit(EXIT_FAILURE, "vsw_peer: bench pool: %s\n", rte_strerror(rte_errno));
 
-	for (unsigned int i = 0; i < LINK_WAIT_S * 100 && !(link_up(o->tx_port) &&
-							     link_up(o->rx_port)); i++)
+	for (unsigned int i = 0;
+	     i < LINK_WAIT_S * 100 && !(link_up(o->tx_port) && link_up(o->rx_port)); i++)
 		rte_delay_us_sleep(10000);
 	if (!link_up(o->tx_port) || !link_up(o->rx_port))
 		fprintf(stderr, "vsw_peer: link still down after %d s, measuring anyway\n",
@@ -716,11 +702,12 @@ bench(const struct bench_opts *o)
 		if (!measuring && now >= t_measure) {
 			tx = rx = drops = 0;
 			t_start = now;
+			cpu0 = thread_cpu_s();
 			measuring = true;
 		}
 		if (now >= t_end)
 			break;
-		if (rte_pktmbuf_alloc_bulk(tx_pool, pkts, BURST) == 0) {
+		if (rte_pktmbuf_alloc_bulk(tmpl_pool, pkts, BURST) == 0) {
 			for (unsigned int i = 0; i < BURST; i++) {
 				uint8_t *d = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
@@ -752,22 +739,22 @@ bench(const struct bench_opts *o)
 	secs = measuring ? (double)(rte_rdtsc() - t_start) / (double)hz : 0.0;
 	if (secs <= 0.0)
 		secs = 1e-9;
+	/* cpu_share lets bench.sh flag runs where something else took the generator's CPU. */
 	printf("{\"size\":%u,\"flows\":%u,\"seconds\":%.1f,\"tx_pps\":%.0f,\"rx_pps\":%.0f,"
-	       "\"rx_mpps\":%.4f,\"tx_drops\":%" PRIu64 "}\n",
+	       "\"rx_mpps\":%.4f,\"tx_drops\":%" PRIu64 ",\"cpu_share\":%.3f}\n",
 	       o->size, o->flows, o->seconds, (double)tx / secs, (double)rx / secs,
-	       (double)rx / secs / 1e6, drops);
+	       (double)rx / secs / 1e6, drops, measuring ? (thread_cpu_s() - cpu0) / secs : 0.0);
 	fflush(stdout);
-	rte_mempool_free(tx_pool);
 	return stop_requested ? 1 : 0;
 }
 
-static int
-parse_bench(char *spec, struct bench_opts *o)
+static int parse_bench(char *spec, struct bench_opts *o)
 {
 	char *save = NULL;
 
 	*o = (struct bench_opts){
-		.tx_port = 0, .rx_port = 1, .size = 64, .flows = 1, .seconds = 5, .warmup = 1};
+		.tx_port = 0, .rx_port = 1, .size = 64, .flows = 1, .seconds = 5, .warmup = 1
+	};
 	for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '='), *end;
 		double v;
@@ -798,26 +785,25 @@ parse_bench(char *spec, struct bench_opts *o)
 
 /* ---------------------------------------------------------------- main */
 
-static void
-usage(const char *prog)
+static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s EAL-ARGS -- [--mtu N] [--queues N]\n"
 		"          [--bench tx=0,rx=1,size=64,flows=1,seconds=5,warmup=1]\n"
-		"Interactive commands on stdin: send P HEX [COUNT] | recv P | wait P N MS | stats |\n"
-		"  clear | quit. Every reply ends with a line 'end'.\n",
+		"Interactive commands on stdin, one per line:\n"
+		"  send P HEX [COUNT] | recv P | wait P N MS | stats | clear | quit\n"
+		"Every reply ends with a line 'end'.\n",
 		prog);
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"mtu", required_argument, NULL, 'm'},
-		{"queues", required_argument, NULL, 'q'},
-		{"bench", required_argument, NULL, 'b'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "mtu", required_argument, NULL, 'm' },
+		{ "queues", required_argument, NULL, 'q' },
+		{ "bench", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_opts bopts;
 	bool do_bench = false;
@@ -825,15 +811,18 @@ main(int argc, char **argv)
 	int ret, opt;
 
 	nb_vdevs = prepare_vdevs(argc, argv);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
-
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "vsw_peer: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	/*
+	 * Only now: a server-mode port blocks in accept() during EAL init until the switch
+	 * connects, and SIGTERM must still end the process there.
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	argc -= ret;
 	argv += ret;
 	argv[0] = "vsw_peer";
@@ -869,7 +858,7 @@ main(int argc, char **argv)
 	if (nb_ports == 0 || nb_ports < nb_vdevs) {
 		fprintf(stderr,
 			"vsw_peer: only %u of %u virtio_user ports probed; a client-mode port (no "
-			"server=1) needs its vhost-user socket to exist already. See the log above.\n",
+			"server=1) needs its vhost-user socket to exist already; see above.\n",
 			nb_ports, nb_vdevs);
 		ports_close();
 		rte_eal_cleanup();
@@ -898,7 +887,9 @@ main(int argc, char **argv)
 	else
 		interactive();
 
+	/* Pools last: closing a port frees the mbufs still in its rings. */
 	ports_close();
+	rte_mempool_free(tmpl_pool);
 	rte_mempool_free(rx_pool);
 	rte_eal_cleanup();
 	return ret;
