@@ -783,6 +783,143 @@ static int parse_bench(char *spec, struct bench_opts *o)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- latency mode */
+
+/*
+ * One-way latency through the switch: one timestamped frame every interval_us from the tx
+ * port, timed when it arrives on the rx port of this same process (same TSC, no clock sync).
+ * Spaced frames leave the switch's worker idle in between, so this measures what its idle
+ * back-off costs a sparse flow.
+ */
+struct latency_opts {
+	uint16_t tx_port;
+	uint16_t rx_port;
+	uint32_t count;
+	uint32_t interval_us;
+};
+
+#define LAT_ETHERTYPE 0x88b5 /* IEEE local experimental */
+
+static struct rte_mbuf *latency_frame(const uint8_t *dst, const uint8_t *src, uint64_t stamp)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(rx_pool);
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, 60);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(p, 0, 60);
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	p[12] = LAT_ETHERTYPE >> 8;
+	p[13] = LAT_ETHERTYPE & 0xff;
+	memcpy(p + 14, &stamp, sizeof(stamp));
+	return m;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int latency(const struct latency_opts *o)
+{
+	static const uint8_t a[6] = { 2, 0, 0, 3, 0, 1 }, b[6] = { 2, 0, 0, 3, 0, 2 };
+	uint64_t hz = rte_get_tsc_hz(), *lat = calloc(o->count, sizeof(uint64_t));
+	uint32_t got = 0, lost = 0;
+
+	if (lat == NULL || o->tx_port >= nb_ports || o->rx_port >= nb_ports ||
+	    o->tx_port == o->rx_port)
+		rte_exit(EXIT_FAILURE, "vsw_peer: bad --latency\n");
+	/* both MACs learned first, so every probe is switched, not flooded */
+	for (int i = 0; i < 2; i++) {
+		struct rte_mbuf *m = latency_frame((const uint8_t *)"\xff\xff\xff\xff\xff\xff",
+						   i ? b : a, 0);
+		if (m != NULL && rte_eth_tx_burst(i ? o->rx_port : o->tx_port, 0, &m, 1) == 0)
+			rte_pktmbuf_free(m);
+	}
+	rte_delay_us_sleep(200000);
+	drain(o->tx_port);
+	drain(o->rx_port);
+
+	for (uint32_t i = 0; i < o->count && !stop_requested; i++) {
+		uint64_t t0 = rte_rdtsc(), next = t0 + hz / 1000000 * o->interval_us;
+		uint64_t deadline = t0 + hz / 10;
+		struct rte_mbuf *m = latency_frame(b, a, t0);
+		bool seen = false;
+
+		if (m == NULL || rte_eth_tx_burst(o->tx_port, 0, &m, 1) == 0) {
+			rte_pktmbuf_free(m);
+			lost++;
+			continue;
+		}
+		while (!seen && rte_rdtsc() < deadline) {
+			struct rte_mbuf *pkts[BURST];
+			uint16_t n = rte_eth_rx_burst(o->rx_port, 0, pkts, BURST);
+			uint64_t now = rte_rdtsc();
+			for (uint16_t k = 0; k < n; k++) {
+				const uint8_t *d = rte_pktmbuf_mtod(pkts[k], const uint8_t *);
+				uint64_t stamp;
+				memcpy(&stamp, d + 14, sizeof(stamp));
+				if (d[12] == (LAT_ETHERTYPE >> 8) && stamp == t0) {
+					lat[got++] = now - t0;
+					seen = true;
+				}
+			}
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+		if (!seen)
+			lost++;
+		while (rte_rdtsc() < next)
+			rte_pause();
+	}
+	qsort(lat, got, sizeof(uint64_t), cmp_u64);
+#define US(x) ((double)(x) * 1e6 / (double)hz)
+	printf("{\"count\":%u,\"received\":%u,\"lost\":%u,\"interval_us\":%u,\"p50_us\":%.2f,"
+	       "\"p90_us\":%.2f,\"p99_us\":%.2f,\"max_us\":%.2f}\n",
+	       o->count, got, lost, o->interval_us, got ? US(lat[got / 2]) : 0.0,
+	       got ? US(lat[got * 9 / 10]) : 0.0, got ? US(lat[got * 99 / 100]) : 0.0,
+	       got ? US(lat[got - 1]) : 0.0);
+#undef US
+	fflush(stdout);
+	free(lat);
+	return stop_requested ? 1 : 0;
+}
+
+static int parse_latency(char *spec, struct latency_opts *o)
+{
+	char *save = NULL;
+
+	*o = (struct latency_opts){ .tx_port = 0, .rx_port = 1, .count = 2000, .interval_us = 1000 };
+	for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '='), *end;
+		unsigned long v;
+
+		if (eq == NULL)
+			return -EINVAL;
+		*eq = '\0';
+		v = strtoul(eq + 1, &end, 10);
+		if (*end != '\0' || end == eq + 1)
+			return -EINVAL;
+		if (strcmp(kv, "tx") == 0)
+			o->tx_port = (uint16_t)v;
+		else if (strcmp(kv, "rx") == 0)
+			o->rx_port = (uint16_t)v;
+		else if (strcmp(kv, "count") == 0 && v >= 1 && v <= 1000000)
+			o->count = (uint32_t)v;
+		else if (strcmp(kv, "interval_us") == 0 && v <= 1000000)
+			o->interval_us = (uint32_t)v;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void usage(const char *prog)
@@ -790,6 +927,7 @@ static void usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s EAL-ARGS -- [--mtu N] [--queues N]\n"
 		"          [--bench tx=0,rx=1,size=64,flows=1,seconds=5,warmup=1]\n"
+		"          [--latency tx=0,rx=1,count=2000,interval_us=1000]\n"
 		"Interactive commands on stdin, one per line:\n"
 		"  send P HEX [COUNT] | recv P | wait P N MS | stats | clear | quit\n"
 		"Every reply ends with a line 'end'.\n",
@@ -802,11 +940,13 @@ int main(int argc, char **argv)
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "bench", required_argument, NULL, 'b' },
+		{ "latency", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_opts bopts;
-	bool do_bench = false;
+	struct latency_opts lopts = { 0 };
+	bool do_bench = false, do_latency = false;
 	unsigned int nb_vdevs, nb_mbufs;
 	int ret, opt;
 
@@ -848,6 +988,11 @@ int main(int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "vsw_peer: bad --bench '%s'\n", optarg);
 			do_bench = true;
 			break;
+		case 'l':
+			if (parse_latency(optarg, &lopts) < 0)
+				rte_exit(EXIT_FAILURE, "vsw_peer: bad --latency '%s'\n", optarg);
+			do_latency = true;
+			break;
 		default:
 			usage("vsw_peer");
 			rte_exit(opt == 'h' ? EXIT_SUCCESS : EXIT_FAILURE, "\n");
@@ -884,6 +1029,8 @@ int main(int argc, char **argv)
 	ret = 0;
 	if (do_bench)
 		ret = bench(&bopts);
+	else if (do_latency)
+		ret = latency(&lopts);
 	else
 		interactive();
 
