@@ -40,6 +40,16 @@ static void reclaim_ready(struct vs_fdb *f)
 	rte_rcu_qsbr_dq_reclaim(f->dq, f->size, &freed, &pending, &avail);
 }
 
+/* rte_hash compares keys with memcmp unless told otherwise; ours are one 8-byte word. */
+static int key_cmp(const void *a, const void *b, size_t len)
+{
+	uint64_t x, y;
+	(void)len;
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x != y;
+}
+
 struct vs_fdb *vs_fdb_create(uint32_t size, uint32_t aging_s, struct rte_rcu_qsbr *qsbr)
 {
 	struct vs_fdb *f = rte_zmalloc("vs_fdb", sizeof(*f), RTE_CACHE_LINE_SIZE);
@@ -68,6 +78,7 @@ struct vs_fdb *vs_fdb_create(uint32_t size, uint32_t aging_s, struct rte_rcu_qsb
 	f->h = rte_hash_create(&hp);
 	if (f->h == NULL)
 		goto err;
+	rte_hash_set_cmp_func(f->h, key_cmp);
 	struct rte_rcu_qsbr_dq_parameters dp = {
 		.name = "vs_fdb_dq",
 		.size = size,

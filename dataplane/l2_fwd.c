@@ -20,14 +20,17 @@ static inline void make_key(struct vs_fdb_key *k, const uint8_t *mac, uint16_t v
 	k->vid = vid;
 }
 
-static inline bool key_eq(const struct vs_fdb_key *a, const struct vs_fdb_key *b)
+/* Keys are 8 bytes: compare them as one word. */
+static inline uint64_t key_word(const struct vs_fdb_key *k)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	uint64_t w;
+	memcpy(&w, k, sizeof(w));
+	return w;
 }
 
 static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint16_t port)
 {
-	if (w->last_learn_port == port && key_eq(&w->last_learn, k))
+	if (w->last_learn_port == port && key_word(&w->last_learn) == key_word(k))
 		return;	/* already reported; the control thread drains every ms or so */
 	struct vs_learn_event ev = { .key = *k, .port = port };
 	if (rte_ring_sp_enqueue_elem(w->learn_ring, &ev, sizeof(ev)) != 0) {
@@ -39,6 +42,21 @@ static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint1
 	w->last_learn_port = port;
 }
 
+/*
+ * Adds key to the burst's lookup list unless it equals the previous one (a burst is often
+ * one flow): returns its index in the list.
+ */
+static inline uint8_t unique_key(struct vs_fdb_key *keys, uint8_t *n, uint8_t prev,
+				 const uint8_t *mac, uint16_t vid)
+{
+	struct vs_fdb_key k;
+	make_key(&k, mac, vid);
+	if (*n > 0 && key_word(&keys[prev]) == key_word(&k))
+		return prev;
+	keys[*n] = k;
+	return (*n)++;
+}
+
 uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 		   uint16_t n)
 {
@@ -46,30 +64,31 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 	struct vs_fdb_key keys[2 * VS_BURST_MAX];
 	const void *key_ptrs[2 * VS_BURST_MAX];
 	void *data[2 * VS_BURST_MAX];
+	uint8_t src_idx[VS_BURST_MAX], dst_idx[VS_BURST_MAX], nk = 0;
 	uint64_t hits = 0;
 	uint32_t now = atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed);
 
-	/* keys[2i] = source, keys[2i+1] = destination */
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *eth = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 		uint16_t vid = vs_meta(pkts[i])->vid;
-		make_key(&keys[2 * i], eth + 6, vid);
-		make_key(&keys[2 * i + 1], eth, vid);
-		key_ptrs[2 * i] = &keys[2 * i];
-		key_ptrs[2 * i + 1] = &keys[2 * i + 1];
+		src_idx[i] = unique_key(keys, &nk, i ? src_idx[i - 1] : 0, eth + 6, vid);
+		dst_idx[i] = unique_key(keys, &nk, i ? dst_idx[i - 1] : 0, eth, vid);
 	}
-	if (n > 0)
-		rte_hash_lookup_bulk_data(fdb->h, key_ptrs, 2 * n, &hits, data);
+	for (uint8_t k = 0; k < nk; k++)
+		key_ptrs[k] = &keys[k];
+	if (nk > 0)
+		rte_hash_lookup_bulk_data(fdb->h, key_ptrs, nk, &hits, data);
 
 	uint16_t kept = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vs_pkt_meta *md = vs_meta(m);
-		const uint8_t *src = keys[2 * i].mac, *dst = keys[2 * i + 1].mac;
+		uint8_t si = src_idx[i], di = dst_idx[i];
+		const uint8_t *src = keys[si].mac, *dst = keys[di].mac;
 
 		if (!vs_mac_is_multicast(src)) {
-			if (hits & (1ULL << (2 * i))) {
-				struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[2 * i] - 1];
+			if (hits & (1ULL << si)) {
+				struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[si] - 1];
 				uint16_t at = atomic_load_explicit(&e->port, memory_order_relaxed);
 				if (at != md->in_port && e->is_static) {
 					/* A static MAC seen elsewhere is a spoof or a miscabling. */
@@ -78,18 +97,18 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					continue;
 				}
 				if (at != md->in_port)
-					report_source(w, &keys[2 * i], md->in_port);
+					report_source(w, &keys[si], md->in_port);
 				if (atomic_load_explicit(&e->last_seen, memory_order_relaxed) != now)
 					atomic_store_explicit(&e->last_seen, now,
 							      memory_order_relaxed);
 			} else {
-				report_source(w, &keys[2 * i], md->in_port);
+				report_source(w, &keys[si], md->in_port);
 			}
 		}
 
 		md->out_port = VS_PORT_FLOOD;
-		if (!vs_mac_is_multicast(dst) && (hits & (1ULL << (2 * i + 1)))) {
-			struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[2 * i + 1] - 1];
+		if (!vs_mac_is_multicast(dst) && (hits & (1ULL << di))) {
+			struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[di] - 1];
 			uint16_t to = atomic_load_explicit(&e->port, memory_order_relaxed);
 			/* An entry may briefly name a port that left the VLAN: flood then. */
 			if (to < VS_MAX_PORTS && s->ports[to].rt != NULL &&
