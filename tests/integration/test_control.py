@@ -235,6 +235,21 @@ class FdbLimitsTest(unittest.TestCase):
         time.sleep(0.5)
         self.assertEqual(self.sw.call('stats')['fdb']['entries'], 64)
 
+    def test_relearned_after_flush_while_traffic_continues(self):
+        m = '02:00:00:00:06:01'
+        self.p.send(0, eth_frame(BCAST, m), count=5)
+        time.sleep(0.2)
+        self.assertEqual(self.sw.call('mac.flush', port='vm1')['flushed'], 1)
+        # workers trust a source they confirmed for the rest of that second: relearned < 2 s
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            self.p.send(0, eth_frame(BCAST, m))
+            if [e for e in self.sw.call('mac.show')['macs'] if e['mac'] == m]:
+                break
+            time.sleep(0.1)
+        self.assertEqual([e['port'] for e in self.sw.call('mac.show')['macs'] if e['mac'] == m],
+                         ['vm1'])
+
     def test_mac_move_counted(self):
         m = '02:00:00:00:04:01'
         self.p.send(0, eth_frame(BCAST, m))
