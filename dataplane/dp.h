@@ -114,6 +114,7 @@ struct vs_worker {
 	struct rte_ring *learn_ring;	// dp: enqueue (SP), cp: dequeue (SC)
 	struct vs_fdb_key last_learn;	/* skip repeated events for the same source */
 	uint16_t last_learn_port;
+	uint32_t last_learn_stamp;
 	uint64_t src_cache_hits;
 	struct vs_src_cache_entry src_cache[VS_SRC_CACHE_SIZE];
 	uint64_t busy_loops, idle_loops, sleeps;

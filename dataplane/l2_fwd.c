@@ -28,10 +28,14 @@ static inline uint64_t key_word(const struct vs_fdb_key *k)
 	return w;
 }
 
-static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint16_t port)
+static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint16_t port,
+			  uint32_t now)
 {
-	if (w->last_learn_port == port && key_word(&w->last_learn) == key_word(k))
-		return;	/* already reported; the control thread drains every ms or so */
+	/* Reported this second already: the control thread drains every couple of ms. Only
+	 * for this second, or a MAC flushed after its report would never be learned again. */
+	if (w->last_learn_port == port && w->last_learn_stamp == now &&
+	    key_word(&w->last_learn) == key_word(k))
+		return;
 	struct vs_learn_event ev = { .key = *k, .port = port };
 	if (rte_ring_sp_enqueue_elem(w->learn_ring, &ev, sizeof(ev)) != 0) {
 		w->learn_ring_full++;
@@ -40,6 +44,7 @@ static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint1
 	w->learn_events++;
 	w->last_learn = *k;
 	w->last_learn_port = port;
+	w->last_learn_stamp = now;
 }
 
 #define SRC_KNOWN UINT8_MAX	/* src_idx: the source cache vouched for it, no lookup */
@@ -117,7 +122,7 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					continue;
 				}
 				if (at != md->in_port) {
-					report_source(w, &keys[si], md->in_port);
+					report_source(w, &keys[si], md->in_port, now);
 				} else {
 					struct vs_src_cache_entry *c =
 						src_cache_slot(w, key_word(&keys[si]));
@@ -128,7 +133,7 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					atomic_store_explicit(&e->last_seen, now,
 							      memory_order_relaxed);
 			} else {
-				report_source(w, &keys[si], md->in_port);
+				report_source(w, &keys[si], md->in_port, now);
 			}
 		}
 
