@@ -86,12 +86,11 @@ json_t *vs_stats_json(void)
 		const struct vs_worker *wk = &vs_dp.workers[w];
 		json_array_append_new(
 			workers,
-			json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}", "lcore", wk->lcore, "cpu",
+			json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "lcore", wk->lcore, "cpu",
 				  vs_st.cfg->workers.cpus[w], "busy_loops", (json_int_t)wk->busy_loops,
 				  "idle_loops", (json_int_t)wk->idle_loops, "sleeps",
 				  (json_int_t)wk->sleeps, "learn_events", (json_int_t)wk->learn_events,
-				  "learn_ring_full", (json_int_t)wk->learn_ring_full, "src_cache_hits",
-				  (json_int_t)wk->src_cache_hits));
+				  "learn_ring_full", (json_int_t)wk->learn_ring_full));
 	}
 	return json_pack("{s:o, s:o, s:o, s:i, s:I}", "fdb", vs_fdb_stats_json(vs_dp.fdb), "workers",
 			 workers, "drops", drops_json(drops), "ports", n_ports, "snapshots",

@@ -95,18 +95,6 @@ struct vs_tx_buf {
 	struct rte_mbuf *pkts[VS_BURST_MAX];
 };
 
-/*
- * Sources this worker confirmed in the FDB during the current second: a hit skips the
- * source lookup (half the FDB work of a packet). An entry is trusted only for the second
- * it was filled in, so a flushed or aged MAC is relearned within a second at worst.
- */
-#define VS_SRC_CACHE_SIZE 4096
-struct vs_src_cache_entry {
-	uint64_t key;	/* struct vs_fdb_key as a word; 0 = empty (VID 0 is never used) */
-	uint32_t stamp;	/* vs_dp.clock_s when confirmed */
-	uint16_t port;
-};
-
 /* Everything one worker owns. Counters are read (racy, 64-bit) by cp. */
 struct vs_worker {
 	unsigned int lcore;	// cp: w before launch
@@ -115,8 +103,6 @@ struct vs_worker {
 	struct vs_fdb_key last_learn;	/* skip repeated events for the same source */
 	uint16_t last_learn_port;
 	uint32_t last_learn_stamp;
-	uint64_t src_cache_hits;
-	struct vs_src_cache_entry src_cache[VS_SRC_CACHE_SIZE];
 	uint64_t busy_loops, idle_loops, sleeps;
 	uint64_t learn_events, learn_ring_full;
 	uint16_t n_dirty;

@@ -47,13 +47,6 @@ static void report_source(struct vs_worker *w, const struct vs_fdb_key *k, uint1
 	w->last_learn_stamp = now;
 }
 
-#define SRC_KNOWN UINT8_MAX	/* src_idx: the source cache vouched for it, no lookup */
-
-static inline struct vs_src_cache_entry *src_cache_slot(struct vs_worker *w, uint64_t key)
-{
-	return &w->src_cache[(key * 0x9e3779b97f4a7c15ULL) >> (64 - 12)];
-}
-
 /*
  * Adds key to the burst's lookup list unless it equals the previous one (a burst is often
  * one flow): returns its index in the list.
@@ -80,22 +73,11 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 	uint64_t hits = 0;
 	uint32_t now = atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed);
 
-	uint8_t prev_src = SRC_KNOWN;
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *eth = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
-		const struct vs_pkt_meta *md = vs_meta(pkts[i]);
-		struct vs_fdb_key k;
-
-		make_key(&k, eth + 6, md->vid);
-		const struct vs_src_cache_entry *c = src_cache_slot(w, key_word(&k));
-		if (c->key == key_word(&k) && c->port == md->in_port && c->stamp == now) {
-			src_idx[i] = SRC_KNOWN;
-			w->src_cache_hits++;
-		} else {
-			src_idx[i] = prev_src = unique_key(keys, &nk, prev_src == SRC_KNOWN ? 0 : prev_src,
-							   eth + 6, md->vid);
-		}
-		dst_idx[i] = unique_key(keys, &nk, i ? dst_idx[i - 1] : 0, eth, md->vid);
+		uint16_t vid = vs_meta(pkts[i])->vid;
+		src_idx[i] = unique_key(keys, &nk, i ? src_idx[i - 1] : 0, eth + 6, vid);
+		dst_idx[i] = unique_key(keys, &nk, i ? dst_idx[i - 1] : 0, eth, vid);
 	}
 	for (uint8_t k = 0; k < nk; k++)
 		key_ptrs[k] = &keys[k];
@@ -107,11 +89,9 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		struct rte_mbuf *m = pkts[i];
 		struct vs_pkt_meta *md = vs_meta(m);
 		uint8_t si = src_idx[i], di = dst_idx[i];
-		const uint8_t *src = si == SRC_KNOWN ? NULL : keys[si].mac, *dst = keys[di].mac;
+		const uint8_t *src = keys[si].mac, *dst = keys[di].mac;
 
-		if (si == SRC_KNOWN) {
-			/* confirmed on this port during this second */
-		} else if (!vs_mac_is_multicast(src)) {
+		if (!vs_mac_is_multicast(src)) {
 			if (hits & (1ULL << si)) {
 				struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[si] - 1];
 				uint16_t at = atomic_load_explicit(&e->port, memory_order_relaxed);
@@ -121,14 +101,8 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					rte_pktmbuf_free(m);
 					continue;
 				}
-				if (at != md->in_port) {
+				if (at != md->in_port)
 					report_source(w, &keys[si], md->in_port, now);
-				} else {
-					struct vs_src_cache_entry *c =
-						src_cache_slot(w, key_word(&keys[si]));
-					*c = (struct vs_src_cache_entry){ key_word(&keys[si]), now,
-									  md->in_port };
-				}
 				if (atomic_load_explicit(&e->last_seen, memory_order_relaxed) != now)
 					atomic_store_explicit(&e->last_seen, now,
 							      memory_order_relaxed);

@@ -240,7 +240,7 @@ class FdbLimitsTest(unittest.TestCase):
         self.p.send(0, eth_frame(BCAST, m), count=5)
         time.sleep(0.2)
         self.assertEqual(self.sw.call('mac.flush', port='vm1')['flushed'], 1)
-        # workers trust a source they confirmed for the rest of that second: relearned < 2 s
+        # a worker reports a source at most once a second: relearned within ~1 s
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
             self.p.send(0, eth_frame(BCAST, m))
