@@ -210,6 +210,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	vs_server_check_table();
+	for (uint16_t i = 0; i < cfg->workers.n_cpus; i++)
+		for (uint16_t j = 0; j < i; j++)
+			if (cfg->workers.cpus[i] == cfg->workers.cpus[j])
+				fprintf(stderr, "vswd: warning: workers %u and %u share CPU %u: both "
+						"run at half speed (fine for tests, not for production)\n",
+					j, i, cfg->workers.cpus[i]);
 	vs_st.cfg = cfg;
 	if (realpath(config_path, vs_st.config_path) == NULL)
 		snprintf(vs_st.config_path, sizeof(vs_st.config_path), "%s", config_path);

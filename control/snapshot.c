@@ -54,12 +54,14 @@ static struct vs_snapshot *build(void)
 		s->ports[i].max_len = p->cfg.mtu + VS_ETH_HLEN;
 		total += vs_vlan_set_count(&s->ports[i].vlan.allowed);
 
-		/* Spread (port, queue) pairs round-robin over the workers. An
-		 * ethdev has one rx queue per worker (or fewer, if it cannot). */
+		/* Spread rx queues over the workers: an ethdev has one rx queue per
+		 * worker (or fewer, if it cannot); the j-th vhost port's queue q goes to
+		 * worker (j + q) % n, so single-queue VMs alternate between workers and
+		 * a multi-queue VM's queues land on different ones. */
 		uint16_t nq = p->rt->n_queues;
+		uint32_t j = p->rt->type == VS_PORT_VHOST ? k++ : 0;
 		for (uint16_t q = 0; q < nq; q++) {
-			uint16_t w = p->rt->type == VS_PORT_DPDK ? q % vs_dp.n_workers :
-								   (uint16_t)(k++ % vs_dp.n_workers);
+			uint16_t w = (uint16_t)((j + q) % vs_dp.n_workers);
 			if (s->n_rxq[w] < VS_RXQ_PER_WORKER_MAX)
 				s->rxq[w][s->n_rxq[w]++] = (struct vs_dp_rxq){ i, q };
 		}

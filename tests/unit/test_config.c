@@ -218,7 +218,6 @@ static const struct bad_config bad_configs[] = {
 	{ "{'dpdk': {'extra_eal_args': ['-v', 1]}}", EINVAL, "dpdk.extra_eal_args[1]" },
 	{ "{'workers': {'burst': 64}}", ERANGE, "workers.burst" },
 	{ "{'workers': {'cpus': []}}", EINVAL, "workers.cpus" },
-	{ "{'workers': {'cpus': [1, 1]}}", EINVAL, "workers.cpus[1]" },
 	{ "{'workers': {'cpus': [0, 1]}}", EINVAL, "workers.cpus" },	/* main CPU 0 */
 	{ "{'dpdk': {'main_cpu': 3}, 'workers': {'cpus': [1, 2, 3]}}", EINVAL, "workers.cpus" },
 	{ "{'control': {'socket_perm': 660}}", EINVAL, "control.socket_perm" },
