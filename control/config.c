@@ -15,7 +15,41 @@
 
 const char *vs_port_type_name(enum vs_port_type t)
 {
-	return t == VS_PORT_VHOST ? "vhost-user" : "dpdk";
+	return t == VS_PORT_VHOST ? "vhost-user" : t == VS_PORT_DPDK ? "dpdk" : "bond";
+}
+
+const char *vs_bond_mode_name(uint8_t m)
+{
+	return m == VS_BOND_ACTIVE_BACKUP ? "active-backup" :
+	       m == VS_BOND_BALANCE_XOR   ? "balance-xor" :
+	       m == VS_BOND_8023AD        ? "802.3ad" :
+					    "none";
+}
+
+const char *vs_xmit_policy_name(uint8_t p)
+{
+	return p == VS_XMIT_L2 ? "l2" : p == VS_XMIT_L23 ? "l23" : "l34";
+}
+
+int vs_members_split(const char *members, char buf[][VS_DEVARGS_MAX], int max)
+{
+	int n = 0;
+	const char *p = members;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ";");
+		if (len > 0) {
+			if (n == max)
+				return max + 1;	/* too many */
+			snprintf(buf[n], VS_DEVARGS_MAX, "%.*s", (int)len, p);
+			if (len >= VS_DEVARGS_MAX)
+				return -1;
+			n++;
+		}
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+	return n;
 }
 
 const char *vs_port_mode_name(enum vs_port_mode m)
@@ -31,6 +65,7 @@ void vs_port_cfg_defaults(struct vs_port_cfg *p)
 	p->queues = 1;
 	p->mode = VS_MODE_ACCESS;
 	p->mtu = VS_MTU_DEFAULT;
+	p->xmit_policy = VS_XMIT_L23;
 }
 
 void vs_config_defaults(struct vs_config *c)
@@ -148,13 +183,42 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 			p->type = VS_PORT_VHOST;
 		else if (strcmp(t, "dpdk") == 0)
 			p->type = VS_PORT_DPDK;
+		else if (strcmp(t, "bond") == 0)
+			p->type = VS_PORT_BOND;
 		else
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "type"),
-					  "'%s': expected vhost-user or dpdk", t);
+					  "'%s': expected vhost-user, dpdk or bond", t);
 	}
 	/* An uplink is a trunk unless told otherwise. */
-	if (p->type == VS_PORT_DPDK)
+	if (p->type != VS_PORT_VHOST)
 		p->mode = VS_MODE_TRUNK;
+	if ((v = json_object_get(o, "bond_mode")) != NULL) {
+		const char *m = json_string_value(v);
+		if (strcmp(m, "active-backup") == 0)
+			p->bond_mode = VS_BOND_ACTIVE_BACKUP;
+		else if (strcmp(m, "balance-xor") == 0)
+			p->bond_mode = VS_BOND_BALANCE_XOR;
+		else if (strcmp(m, "802.3ad") == 0 || strcmp(m, "lacp") == 0)
+			p->bond_mode = VS_BOND_8023AD;
+		else
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "bond_mode"),
+					  "'%s': expected active-backup, balance-xor or 802.3ad", m);
+	}
+	if ((v = json_object_get(o, "xmit_policy")) != NULL) {
+		const char *m = json_string_value(v);
+		if (strcmp(m, "l2") == 0)
+			p->xmit_policy = VS_XMIT_L2;
+		else if (strcmp(m, "l23") == 0)
+			p->xmit_policy = VS_XMIT_L23;
+		else if (strcmp(m, "l34") == 0)
+			p->xmit_policy = VS_XMIT_L34;
+		else
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "xmit_policy"),
+					  "'%s': expected l2, l23 or l34", m);
+	}
+	if ((v = json_object_get(o, "members")) != NULL &&
+	    (rc = copy_str(p->members, sizeof(p->members), v, FIELD(f, prefix, "members"), e)) < 0)
+		return rc;
 	if ((v = json_object_get(o, "socket")) != NULL &&
 	    (rc = copy_str(p->socket, sizeof(p->socket), v, FIELD(f, prefix, "socket"), e)) < 0)
 		return rc;
@@ -236,14 +300,36 @@ int vs_port_cfg_validate(const struct vs_port_cfg *p, const char *prefix, struct
 							    p->group[0] ? "group" : "perm"),
 					  "socket ownership applies to server-mode ports "
 					  "(client=false); in client mode QEMU owns the socket");
-	} else {
+	} else if (p->type == VS_PORT_DPDK) {
 		if (p->devargs[0] == '\0')
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "devargs"),
 					  "a dpdk port needs devargs (a PCI address or a vdev)");
 		if (p->socket[0] != '\0')
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "socket"),
 					  "socket is for vhost-user ports");
+	} else {
+		char m[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX];
+		int n = vs_members_split(p->members, m, VS_BOND_MEMBERS_MAX);
+		if (p->bond_mode == 0)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "bond_mode"),
+					  "a bond needs a mode: active-backup, balance-xor or 802.3ad");
+		if (n < 1 || n > VS_BOND_MEMBERS_MAX)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "members"),
+					  "a bond has 1..%d members (devargs separated by ';')",
+					  VS_BOND_MEMBERS_MAX);
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < i; j++)
+				if (strcmp(m[i], m[j]) == 0)
+					return vs_err_set(e, EINVAL, FIELD(f, prefix, "members"),
+							  "'%s' is listed twice", m[i]);
+		if (p->socket[0] != '\0' || p->devargs[0] != '\0')
+			return vs_err_set(e, EINVAL,
+					  FIELD(f, prefix, p->socket[0] ? "socket" : "devargs"),
+					  "a bond takes members, not socket or devargs");
 	}
+	if (p->type != VS_PORT_BOND && (p->bond_mode || p->members[0]))
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, p->bond_mode ? "bond_mode" : "members"),
+				  "only bond ports (type=bond) take bond settings");
 	if (p->mode == VS_MODE_ACCESS) {
 		if (p->vlan == 0)
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "vlan"),
@@ -278,6 +364,20 @@ int vs_port_cfg_check_unique(const struct vs_port_cfg *p, const struct vs_port_c
 		if (p->devargs[0] && strcmp(o->devargs, p->devargs) == 0)
 			return vs_err_set(e, EEXIST, FIELD(f, prefix, "devargs"),
 					  "'%s' is already used by port '%s'", p->devargs, o->name);
+		/* a device is one port's: as devargs or as a bond member */
+		char a[VS_BOND_MEMBERS_MAX + 1][VS_DEVARGS_MAX], b[VS_BOND_MEMBERS_MAX + 1][VS_DEVARGS_MAX];
+		int na = vs_members_split(p->members, a, VS_BOND_MEMBERS_MAX);
+		int nb = vs_members_split(o->members, b, VS_BOND_MEMBERS_MAX);
+		if (p->devargs[0] && na >= 0 && na < VS_BOND_MEMBERS_MAX)
+			snprintf(a[na++], VS_DEVARGS_MAX, "%s", p->devargs);
+		if (o->devargs[0] && nb >= 0 && nb < VS_BOND_MEMBERS_MAX)
+			snprintf(b[nb++], VS_DEVARGS_MAX, "%s", o->devargs);
+		for (int x = 0; x < na && x <= VS_BOND_MEMBERS_MAX; x++)
+			for (int y = 0; y < nb && y <= VS_BOND_MEMBERS_MAX; y++)
+				if (strcmp(a[x], b[y]) == 0)
+					return vs_err_set(e, EEXIST,
+							  FIELD(f, prefix, p->members[0] ? "members" : "devargs"),
+							  "'%s' is already used by port '%s'", a[x], o->name);
 	}
 	return 0;
 }
@@ -290,8 +390,14 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 	if (p->type == VS_PORT_VHOST) {
 		json_object_set_new(o, "socket", json_string(p->socket));
 		json_object_set_new(o, "client", json_boolean(p->client));
-	} else {
+	} else if (p->type == VS_PORT_DPDK) {
 		json_object_set_new(o, "devargs", json_string(p->devargs));
+	} else {
+		json_object_set_new(o, "bond_mode", json_string(vs_bond_mode_name(p->bond_mode)));
+		json_object_set_new(o, "members", json_string(p->members));
+		if (p->bond_mode != VS_BOND_ACTIVE_BACKUP)
+			json_object_set_new(o, "xmit_policy",
+					    json_string(vs_xmit_policy_name(p->xmit_policy)));
 	}
 	json_object_set_new(o, "queues", json_integer(p->queues));
 	json_object_set_new(o, "mode", json_string(vs_port_mode_name(p->mode)));
@@ -452,8 +558,9 @@ static int parse_workers(const json_t *o, struct vs_config *c, struct vs_err *e)
 	uint32_t burst = c->workers.burst;
 	int rc;
 
+	/* idle_sleep_us at most 10 ms: a bond in 802.3ad mode must be polled every 100 ms */
 	if ((rc = only_keys(o, "workers", keys, e)) < 0 ||
-	    (rc = get_uint(o, "workers", "idle_sleep_us", 0, 100000, &c->workers.idle_sleep_us,
+	    (rc = get_uint(o, "workers", "idle_sleep_us", 0, 10000, &c->workers.idle_sleep_us,
 			   e)) < 0 ||
 	    (rc = get_uint(o, "workers", "idle_spins", 1, 1u << 30, &c->workers.idle_spins,
 			   e)) < 0 ||

@@ -243,6 +243,26 @@ static int h_stats(const json_t *args, json_t **r, struct vs_err *e)
 	return 0;
 }
 
+static int h_bond_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	const char *name = json_object_get(args, "name") ? str_arg(args, "name") : NULL;
+	int slots[VS_MAX_PORTS];
+	int n = vs_core_ports_ordered(slots);
+	json_t *a = json_array();
+
+	for (int i = 0; i < n; i++) {
+		const struct vs_port_cfg *c = &vs_st.ports[slots[i]].cfg;
+		if (c->type == VS_PORT_BOND && (name == NULL || strcmp(c->name, name) == 0))
+			json_array_append_new(a, vs_bond_to_json((uint16_t)slots[i]));
+	}
+	if (name != NULL && json_array_size(a) == 0) {
+		json_decref(a);
+		return vs_err_set(e, ENOENT, "args.name", "no bond port '%s'", name);
+	}
+	*r = json_pack("{s:o}", "bonds", a);
+	return 0;
+}
+
 const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
 	[VS_CMD_HELLO] = h_hello,
 	[VS_CMD_COMMANDS] = h_commands,
@@ -260,4 +280,5 @@ const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
 	[VS_CMD_CONFIG_SHOW] = h_config_show,
 	[VS_CMD_CONFIG_SAVE] = h_config_save,
 	[VS_CMD_STATS] = h_stats,
+	[VS_CMD_BOND_SHOW] = h_bond_show,
 };

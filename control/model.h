@@ -46,6 +46,9 @@ struct vs_port_cfg {
 	struct vs_vlan_set allowed;	/* trunk, without the native VLAN */
 	uint16_t native_vlan;	/* trunk, 0 = none */
 	uint16_t mtu;
+	uint8_t bond_mode;	/* enum vs_bond_mode, bond ports */
+	uint8_t xmit_policy;	/* enum vs_xmit_policy */
+	char members[VS_MEMBERS_LEN];	/* bond: member devargs separated by ';' */
 };
 
 struct vs_static_mac {
@@ -128,6 +131,10 @@ int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *
 json_t *vs_config_to_json(const struct vs_config *c);
 
 const char *vs_port_type_name(enum vs_port_type t);
+const char *vs_bond_mode_name(uint8_t m);
+const char *vs_xmit_policy_name(uint8_t p);
+/* Splits a members string into at most max devargs (copies into buf); returns the count. */
+int vs_members_split(const char *members, char buf[][VS_DEVARGS_MAX], int max);
 const char *vs_port_mode_name(enum vs_port_mode m);
 
 #endif

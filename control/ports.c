@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <rte_dev.h>
+#include <rte_eth_bond.h>
+#include <rte_eth_bond_8023ad.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
@@ -213,33 +215,52 @@ err:
 	return rc;
 }
 
-static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
+/* Finds or probes the ethdev of devargs (a PCI address or a vdev string). */
+static int eth_probe(const char *devargs, uint16_t *pid, const char *field, struct vs_err *e)
 {
 	char name[VS_DEVARGS_MAX];
+	int rc;
+
+	snprintf(name, sizeof(name), "%s", devargs);
+	name[strcspn(name, ",")] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, pid) == 0)
+		return 0;
+	if ((rc = rte_dev_probe(devargs)) < 0)
+		return vs_err_set(e, ENODEV, field,
+				  "cannot probe '%s' (%s): no such device or driver, see the log",
+				  devargs, rte_strerror(-rc));
+	if (rte_eth_dev_get_port_by_name(name, pid) != 0)
+		return vs_err_set(e, ENODEV, field, "'%s' is not an ethdev", name);
+	return 0;
+}
+
+/* Closes an ethdev and removes its device (a vdev goes away; a PCI NIC is unbound). */
+static void eth_remove(uint16_t pid)
+{
+	struct rte_eth_dev_info info;
+	int rc = rte_eth_dev_info_get(pid, &info);
+	rte_eth_dev_stop(pid);
+	rte_eth_dev_close(pid);
+	if (rc == 0 && info.device != NULL)
+		rte_dev_remove(info.device);
+}
+
+/* One rx queue (up to) and one tx queue per worker, MTU, start, promiscuous. */
+static int eth_setup(uint16_t pid, const struct vs_port_cfg *cfg, struct vs_port_rt *rt,
+		     const char *field, struct vs_err *e)
+{
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
-	uint16_t pid, nq = vs_dp.n_workers;
+	uint16_t nq = vs_dp.n_workers;
 	uint16_t nb_rxd = 1024, nb_txd = 1024;
 	int rc;
 
-	snprintf(name, sizeof(name), "%s", cfg->devargs);
-	name[strcspn(name, ",")] = '\0';
-	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
-		if ((rc = rte_dev_probe(cfg->devargs)) < 0)
-			return vs_err_set(e, ENODEV, "devargs",
-					  "cannot probe '%s' (%s): no such device or driver, see the log",
-					  cfg->devargs, rte_strerror(-rc));
-		if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
-			return vs_err_set(e, ENODEV, "devargs", "'%s' is not an ethdev", name);
-	}
 	if ((rc = rte_eth_dev_info_get(pid, &info)) < 0)
 		goto err;
-	if (info.max_tx_queues < nq) {
-		rc = vs_err_set(e, ENOTSUP, "devargs",
-				"'%s' has %u tx queues, one per worker (%u) is needed", name,
-				info.max_tx_queues, nq);
-		goto err_dev;
-	}
+	if (info.max_tx_queues < nq)
+		return vs_err_set(e, ENOTSUP, field,
+				  "the device has %u tx queues, one per worker (%u) is needed",
+				  info.max_tx_queues, nq);
 	uint16_t nrxq = RTE_MIN(nq, info.max_rx_queues);
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;
@@ -247,9 +268,8 @@ static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, stru
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if ((rc = rte_eth_dev_configure(pid, nrxq, nq, &conf)) < 0)
-		goto err;
-	if ((rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd)) < 0)
+	if ((rc = rte_eth_dev_configure(pid, nrxq, nq, &conf)) < 0 ||
+	    (rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd)) < 0)
 		goto err;
 	for (uint16_t q = 0; q < nrxq; q++)
 		if ((rc = rte_eth_rx_queue_setup(pid, q, nb_rxd, rte_eth_dev_socket_id(pid), NULL,
@@ -266,13 +286,87 @@ static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, stru
 	rt->n_queues = nrxq;
 	return 0;
 err:
-	vs_err_set(e, -rc, "devargs", "cannot set up '%s': %s", name, rte_strerror(-rc));
-	rc = -e->code;
-err_dev:
-	rte_eth_dev_close(pid);
-	if (info.device != NULL)
-		rte_dev_remove(info.device);
+	return vs_err_set(e, rc < 0 ? -rc : EIO, field, "cannot set up the device: %s",
+			  rte_strerror(rc < 0 ? -rc : EIO));
+}
+
+static int eth_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
+{
+	uint16_t pid;
+	int rc;
+
+	if ((rc = eth_probe(cfg->devargs, &pid, "devargs", e)) < 0)
+		return rc;
+	if ((rc = eth_setup(pid, cfg, rt, "devargs", e)) < 0)
+		eth_remove(pid);
 	return rc;
+}
+
+static void bond_name(const struct vs_port_cfg *cfg, char *buf, size_t len)
+{
+	/* vdev names select their driver by prefix */
+	snprintf(buf, len, "net_bonding_%s", cfg->name);
+}
+
+/*
+ * A bond of the members through DPDK's bonding PMD. Members without link interrupts are
+ * polled every 10 ms; in 802.3ad mode worker 0 also calls tx every 50 ms (see worker.c), as
+ * the PMD sends LACPDUs only from within rx/tx bursts.
+ */
+static int bond_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
+{
+	char members[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX], name[VS_NAME_MAX + 16];
+	uint16_t mid[VS_BOND_MEMBERS_MAX];
+	int n = vs_members_split(cfg->members, members, VS_BOND_MEMBERS_MAX), probed = 0, rc;
+
+	for (; probed < n; probed++)
+		if ((rc = eth_probe(members[probed], &mid[probed], "members", e)) < 0)
+			goto err;
+	bond_name(cfg, name, sizeof(name));
+	int bid = rte_eth_bond_create(name, cfg->bond_mode, (uint8_t)rte_socket_id());
+	if (bid < 0) {
+		rc = vs_err_set(e, EIO, "bond_mode", "cannot create bond %s: %s", name,
+				rte_strerror(-bid));
+		goto err;
+	}
+	if (cfg->bond_mode != VS_BOND_ACTIVE_BACKUP &&
+	    rte_eth_bond_xmit_policy_set((uint16_t)bid, cfg->xmit_policy) != 0) {
+		rc = vs_err_set(e, EIO, "xmit_policy", "cannot set the transmit policy");
+		goto err_bond;
+	}
+	for (int i = 0; i < n; i++) {
+		if (rte_eth_bond_slave_add((uint16_t)bid, mid[i]) != 0) {
+			rc = vs_err_set(e, EIO, "members", "cannot add '%s' to the bond",
+					members[i]);
+			goto err_bond;
+		}
+	}
+	rte_eth_bond_link_monitoring_set((uint16_t)bid, 10);
+	if ((rc = eth_setup((uint16_t)bid, cfg, rt, "members", e)) < 0)
+		goto err_bond;
+	rt->lacp = cfg->bond_mode == VS_BOND_8023AD;
+	rt->n_members = (uint16_t)n;
+	memcpy(rt->members, mid, sizeof(mid[0]) * (size_t)n);
+	return 0;
+err_bond:
+	rte_eth_bond_free(name);
+err:
+	for (int i = 0; i < probed; i++)
+		eth_remove(mid[i]);
+	return rc;
+}
+
+static void bond_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
+{
+	char name[VS_NAME_MAX + 16];
+	bond_name(cfg, name, sizeof(name));
+	rte_eth_dev_stop(rt->eth_port);
+	for (uint16_t i = 0; i < rt->n_members; i++)
+		rte_eth_bond_slave_remove(rt->eth_port, rt->members[i]);
+	rte_eth_dev_close(rt->eth_port);
+	rte_eth_bond_free(name);
+	for (uint16_t i = 0; i < rt->n_members; i++)
+		eth_remove(rt->members[i]);
 }
 
 int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, struct vs_err *e)
@@ -282,10 +376,13 @@ int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, st
 
 	if (rt == NULL)
 		return vs_err_set(e, ENOMEM, NULL, "out of memory");
-	rt->type = cfg->type;
+	/* the data path sees a bond as the ethdev it is */
+	rt->type = cfg->type == VS_PORT_BOND ? VS_PORT_DPDK : cfg->type;
 	rt->n_queues = cfg->queues;
 	atomic_init(&rt->vid, -1);
-	rc = cfg->type == VS_PORT_VHOST ? vhost_create(cfg, rt, e) : eth_create(cfg, rt, e);
+	rc = cfg->type == VS_PORT_VHOST ? vhost_create(cfg, rt, e) :
+	     cfg->type == VS_PORT_DPDK	? eth_create(cfg, rt, e) :
+					  bond_create(cfg, rt, e);
 	if (rc < 0) {
 		rte_free(rt);
 		return rc;
@@ -304,13 +401,10 @@ void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
 		reg_set(cfg->socket, NULL);
 		if (!cfg->client)
 			unlink(cfg->socket);
+	} else if (cfg->type == VS_PORT_BOND) {
+		bond_destroy(cfg, rt);
 	} else {
-		struct rte_eth_dev_info info;
-		int rc = rte_eth_dev_info_get(rt->eth_port, &info);
-		rte_eth_dev_stop(rt->eth_port);
-		rte_eth_dev_close(rt->eth_port);
-		if (rc == 0 && info.device != NULL)
-			rte_dev_remove(info.device);
+		eth_remove(rt->eth_port);
 	}
 	rte_free(rt);
 }
@@ -328,4 +422,76 @@ void vs_ports_poll_links(void)
 		if (atomic_exchange(&p->rt->link_up, up) != up)
 			VS_LOG(NOTICE, "port %s: link %s", p->cfg.name, up ? "up" : "down");
 	}
+}
+
+static json_t *lacp_state_json(uint8_t st)
+{
+	static const char *const bits[] = { "activity", "short_timeout", "aggregation",
+					    "synchronization", "collecting", "distributing",
+					    "defaulted", "expired" };
+	json_t *a = json_array();
+	for (int i = 0; i < 8; i++)
+		if (st & (1u << i))
+			json_array_append_new(a, json_string(bits[i]));
+	return a;
+}
+
+static json_t *mac_json(const struct rte_ether_addr *m)
+{
+	char buf[18];
+	vs_mac_format(m->addr_bytes, buf);
+	return json_string(buf);
+}
+
+json_t *vs_bond_to_json(uint16_t slot)
+{
+	const struct vs_port *p = &vs_st.ports[slot];
+	const struct vs_port_rt *rt = p->rt;
+	char members[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX];
+	uint16_t active[RTE_MAX_ETHPORTS];
+	int n_active = rte_eth_bond_active_slaves_get(rt->eth_port, active, RTE_MAX_ETHPORTS);
+	struct rte_eth_link link;
+	json_t *ms = json_array();
+
+	vs_members_split(p->cfg.members, members, VS_BOND_MEMBERS_MAX);
+	for (uint16_t i = 0; i < rt->n_members; i++) {
+		uint16_t mid = rt->members[i];
+		struct rte_eth_stats st = { 0 };
+		bool is_active = false;
+		for (int k = 0; k < n_active; k++)
+			is_active |= active[k] == mid;
+		rte_eth_stats_get(mid, &st);
+		bool up = rte_eth_link_get_nowait(mid, &link) == 0 &&
+			  link.link_status == RTE_ETH_LINK_UP;
+		json_t *m = json_pack("{s:s, s:i, s:s, s:b, s:{s:I, s:I, s:I, s:I}}", "devargs",
+				      members[i], "ethdev_port", mid, "link", up ? "up" : "down",
+				      "active", is_active, "stats", "rx_packets",
+				      (json_int_t)st.ipackets, "tx_packets", (json_int_t)st.opackets,
+				      "rx_errors", (json_int_t)(st.ierrors + st.imissed), "tx_errors",
+				      (json_int_t)st.oerrors);
+		struct rte_eth_bond_8023ad_slave_info info;
+		if (rt->lacp && rte_eth_bond_8023ad_slave_info(rt->eth_port, mid, &info) == 0)
+			json_object_set_new(
+				m, "lacp",
+				json_pack("{s:o, s:i, s:o, s:o, s:i, s:o, s:b}", "actor_system",
+					  mac_json(&info.actor.system), "actor_key", info.actor.key,
+					  "actor_state", lacp_state_json(info.actor_state),
+					  "partner_system", mac_json(&info.partner.system),
+					  "partner_key", info.partner.key, "partner_state",
+					  lacp_state_json(info.partner_state), "selected",
+					  info.selected == SELECTED));
+		json_array_append_new(ms, m);
+	}
+	bool up = rte_eth_link_get_nowait(rt->eth_port, &link) == 0 &&
+		  link.link_status == RTE_ETH_LINK_UP;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", p->cfg.name, "mode",
+			      vs_bond_mode_name(p->cfg.bond_mode), "link", up ? "up" : "down",
+			      "active_members", n_active < 0 ? 0 : n_active, "members", ms);
+	if (p->cfg.bond_mode != VS_BOND_ACTIVE_BACKUP)
+		json_object_set_new(o, "xmit_policy",
+				    json_string(vs_xmit_policy_name(p->cfg.xmit_policy)));
+	else
+		json_object_set_new(o, "primary_ethdev",
+				    json_integer(rte_eth_bond_primary_get(rt->eth_port)));
+	return o;
 }

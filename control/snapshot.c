@@ -53,6 +53,8 @@ static struct vs_snapshot *build(void)
 		port_vlan(&p->cfg, &s->ports[i].vlan);
 		s->ports[i].max_len = p->cfg.mtu + VS_ETH_HLEN;
 		total += vs_vlan_set_count(&s->ports[i].vlan.allowed);
+		if (p->rt->lacp)
+			s->lacp_eth_port[s->n_lacp++] = p->rt->eth_port;
 
 		/* Spread rx queues over the workers: an ethdev has one rx queue per
 		 * worker (or fewer, if it cannot); the j-th vhost port's queue q goes to

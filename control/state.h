@@ -57,6 +57,7 @@ int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, st
 /* Call only once no snapshot references rt any more. */
 void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt);
 void vs_ports_poll_links(void);
+json_t *vs_bond_to_json(uint16_t slot);	/* a bond port's mode, members, LACP state */
 
 /* fdb.c: the FDB's single writer. */
 struct vs_fdb *vs_fdb_create(uint32_t size, uint32_t aging_s, struct rte_rcu_qsbr *qsbr);

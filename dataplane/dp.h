@@ -55,6 +55,9 @@ struct vs_port_rt {
 	_Atomic uint32_t rx_enabled;	// vhost: bit q = guest RX ring of pair q enabled. vhost: w
 	_Atomic uint32_t tx_enabled;	// vhost: bit q = guest TX ring of pair q enabled. vhost: w
 	_Atomic uint32_t link_up;	// dpdk: cp: w from LSC poll; vhost: w on connect
+	bool lacp;	// bond in 802.3ad mode: needs tx calls even when idle. cp: w at creation
+	uint16_t n_members;	// bond: member ethdevs. cp only
+	uint16_t members[VS_BOND_MEMBERS_MAX];
 };
 
 /* One port slot of a snapshot. */
@@ -79,6 +82,9 @@ struct vs_snapshot {
 	uint32_t flood_off[VS_VLAN_COUNT];
 	uint16_t flood_n[VS_VLAN_COUNT];
 	uint16_t *flood_ports;
+	/* Bonds in 802.3ad mode, polled with an empty tx burst by worker 0 every 50 ms. */
+	uint16_t n_lacp;
+	uint16_t lacp_eth_port[VS_MAX_PORTS];
 };
 
 struct vs_port_counters {
@@ -104,6 +110,7 @@ struct vs_worker {
 	uint16_t last_learn_port;
 	uint32_t last_learn_stamp;
 	uint64_t busy_loops, idle_loops, sleeps;
+	uint64_t next_lacp_tsc;	/* worker 0: when to poll 802.3ad bonds next */
 	uint64_t learn_events, learn_ring_full;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_vhost.h>
@@ -32,6 +33,20 @@ static uint16_t rx_burst(const struct vs_snapshot *s, const struct vs_dp_rxq *q,
 					       pkts, burst);
 	}
 	return rte_eth_rx_burst(rt->eth_port, q->queue, pkts, burst);
+}
+
+/*
+ * The bonding PMD exchanges LACPDUs only inside rx/tx bursts and needs both at least every
+ * 100 ms: rx happens every loop, an empty tx burst here keeps LACP alive on an idle uplink.
+ */
+static void lacp_poll(struct vs_worker *w, const struct vs_snapshot *s)
+{
+	uint64_t now = rte_rdtsc();
+	if (now < w->next_lacp_tsc)
+		return;
+	w->next_lacp_tsc = now + rte_get_tsc_hz() / 20;
+	for (uint16_t i = 0; i < s->n_lacp; i++)
+		rte_eth_tx_burst(s->lacp_eth_port[i], w->id, NULL, 0);
 }
 
 static void idle_sleep(struct vs_worker *w)
@@ -72,6 +87,8 @@ int vs_worker_main(void *arg)
 			vs_tx_out(w, s, pkts, n);
 		}
 		vs_tx_flush(w, s);
+		if (unlikely(s->n_lacp > 0 && w->id == 0))
+			lacp_poll(w, s);
 		rte_rcu_qsbr_quiescent(vs_dp.qsbr, w->id);
 
 		if (got > 0) {

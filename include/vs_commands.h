@@ -30,6 +30,11 @@
  *   mac.flush    {"flushed": n}
  *   config.show  the running config, in the config file's format
  *   config.save  {"path": "..."}
+ *   bond.show    {"bonds": [{"name", "mode", "xmit_policy", "link", "active_members",
+ *                "members": [{"devargs", "ethdev_port", "link", "active", "stats": {"rx_packets",
+ *                "tx_packets", "rx_errors", "tx_errors"}, "lacp"?: {"actor_system",
+ *                "actor_key", "actor_state": [flag...], "partner_system", "partner_key",
+ *                "partner_state": [flag...], "selected"}}]}]}
  *   stats        {"fdb": {"entries", "size", "learned", "moved", "aged", "full", ...},
  *                "workers": [{"lcore", "cpu", "busy_loops", "idle_loops", "sleeps"}],
  *                "drops": {reason: count}, "ports": n}
@@ -66,14 +71,17 @@ struct vs_arg_spec {
 
 /* Port arguments shared by port.add and the config file's "ports" rows. */
 #define VS_PORT_ARGS_COMMON                                                                \
-	{ "type", VS_ARG_STR, false, "vhost-user (default) or dpdk" },                      \
+	{ "type", VS_ARG_STR, false, "vhost-user (default), dpdk or bond" },                \
 	{ "socket", VS_ARG_STR, false, "vhost-user socket path" },                          \
 	{ "client", VS_ARG_BOOL, false, "vhost-user client mode: QEMU owns the socket (default true)" }, \
 	{ "queues", VS_ARG_UINT, false, "queue pairs (default 1)" },                        \
 	{ "devargs", VS_ARG_STR, false, "dpdk port: PCI address or vdev string" },          \
 	{ "owner", VS_ARG_STR, false, "server-mode socket owner (user name)" },             \
 	{ "group", VS_ARG_STR, false, "server-mode socket group (group name)" },            \
-	{ "perm", VS_ARG_STR, false, "server-mode socket mode, octal (default 0660)" }
+	{ "perm", VS_ARG_STR, false, "server-mode socket mode, octal (default 0660)" },      \
+	{ "bond_mode", VS_ARG_STR, false, "bond: active-backup, balance-xor or 802.3ad" },   \
+	{ "members", VS_ARG_STR, false, "bond: member devargs, separated by ';'" },          \
+	{ "xmit_policy", VS_ARG_STR, false, "bond: l2, l23 (default) or l34" }
 
 #define VS_PORT_ARGS_VLAN                                                                  \
 	{ "mode", VS_ARG_STR, false, "access (default for vhost-user) or trunk" },          \
@@ -106,7 +114,8 @@ struct vs_command_spec {
 	X(MAC_FLUSH, "mac.flush", "flush learned MACs", mac_show_args, false)                \
 	X(CONFIG_SHOW, "config.show", "show the running config", no_args, false)             \
 	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false) \
-	X(STATS, "stats", "switch-wide counters", no_args, false)
+	X(STATS, "stats", "switch-wide counters", no_args, false)                            \
+	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true)
 
 enum vs_command_id {
 #define X(id, name, help, args, pos) VS_CMD_##id,
@@ -156,6 +165,10 @@ static inline const struct vs_command_spec *vs_command_table(void)
 	};
 	static const struct vs_arg_spec config_save_args[] = {
 		{ "path", VS_ARG_STR, false, "file (default: the file vswd was started with)" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec bond_show_args[] = {
+		{ "name", VS_ARG_STR, false, "only this bond" },
 		VS_ARGS_END,
 	};
 	static const struct vs_command_spec table[] = {

@@ -42,7 +42,25 @@ static inline void vs_vlan_set_add(struct vs_vlan_set *s, uint16_t vid)
 enum vs_port_type {
 	VS_PORT_VHOST,	/* vhost-user VM port, via rte_vhost */
 	VS_PORT_DPDK,	/* any ethdev: PCI NIC, vdev; the uplink trunk */
+	VS_PORT_BOND,	/* DPDK bonding PMD over member ethdevs; an uplink trunk */
 };
+
+/* Values are the DPDK bonding PMD's mode numbers. */
+enum vs_bond_mode {
+	VS_BOND_ACTIVE_BACKUP = 1,
+	VS_BOND_BALANCE_XOR = 2,
+	VS_BOND_8023AD = 4,
+};
+
+/* Values are the DPDK bonding PMD's BALANCE_XMIT_POLICY_* numbers. */
+enum vs_xmit_policy {
+	VS_XMIT_L2 = 0,
+	VS_XMIT_L23 = 1,
+	VS_XMIT_L34 = 2,
+};
+
+#define VS_BOND_MEMBERS_MAX 8
+#define VS_MEMBERS_LEN 1024	/* members: devargs separated by ';' */
 
 enum vs_port_mode {
 	VS_MODE_ACCESS,	/* one VLAN, untagged on the wire */

@@ -80,7 +80,7 @@ class Peer:
     """One vsw_peer process; port i is sockets[i]."""
 
     def __init__(self, binary, sockets, cpu=0, prefix='p1', server_flags=None, mtu=9000,
-                 queues=1, log_path=None, start_timeout=30.0, timeout=10.0):
+                 queues=1, log_path=None, start_timeout=30.0, timeout=10.0, extra_vdevs=()):
         if server_flags is None:
             server_flags = [False] * len(sockets)
         if len(server_flags) != len(sockets):
@@ -108,6 +108,10 @@ class Peer:
                     pass
             vdev = f'net_virtio_user{i},path={path},queues={queues},queue_size=1024'
             args += ['--vdev', vdev + (',server=1' if server else '')]
+        # e.g. af_packet members and a net_bonding vdev over them: a "top-of-rack switch"
+        # running DPDK's bonding PMD; its ports come after the sockets' ones
+        for vdev in extra_vdevs:
+            args += ['--vdev', vdev]
         args += ['--', '--mtu', str(mtu), '--queues', str(queues)]
         self.args = args
         self._log = open(log_path, 'ab')

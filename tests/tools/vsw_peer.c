@@ -61,6 +61,7 @@ struct port_state {
 	uint64_t rx;
 	uint64_t tx;
 	uint64_t rx_overflow;
+	bool bond_member;
 };
 
 struct bench_template {
@@ -146,6 +147,18 @@ static unsigned int prepare_vdevs(int argc, char **argv)
 	return n;
 }
 
+/*
+ * A member of a bonding vdev (--vdev net_bonding0,mode=4,slave=...) belongs to the bond: the
+ * peer neither sets it up nor polls it, or it would steal the bond's frames (LACPDUs too).
+ * This is how the peer plays a "top-of-rack switch" running DPDK's bonding PMD.
+ */
+static bool is_bond_member(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+	return rte_eth_dev_info_get(port, &info) == 0 && info.dev_flags != NULL &&
+	       (*info.dev_flags & RTE_ETH_DEV_BONDED_SLAVE);
+}
+
 static int port_setup(uint16_t port, struct rte_mempool *pool)
 {
 	struct rte_eth_conf conf = { 0 };
@@ -195,6 +208,8 @@ static bool link_up(uint16_t port)
 static void ports_close(void)
 {
 	for (uint16_t p = 0; p < nb_ports; p++) {
+		if (ports[p].bond_member)
+			continue;	/* its bond releases it */
 		rte_eth_dev_stop(p);
 		rte_eth_dev_close(p);
 	}
@@ -232,6 +247,8 @@ static unsigned int poll_rx(void)
 	unsigned int total = 0;
 
 	for (uint16_t p = 0; p < nb_ports; p++) {
+		if (ports[p].bond_member)
+			continue;
 		for (uint16_t q = 0; q < nb_queues; q++) {
 			uint16_t n = rte_eth_rx_burst(p, q, pkts, BURST);
 
@@ -523,9 +540,19 @@ static void interactive(void)
 	}
 	printf("ready\nend\n");
 	fflush(stdout);
+	uint64_t next_tx_poll = 0;
 	while (!stop_requested) {
 		unsigned int got = poll_rx();
 		int cmds = poll_stdin();
+
+		/* A bond in 802.3ad mode sends its LACPDUs only from tx bursts, at least every
+		 * 100 ms: an empty burst keeps an idle bond's LACP alive. */
+		if (now_us() >= next_tx_poll) {
+			next_tx_poll = now_us() + 50000;
+			for (uint16_t p = 0; p < nb_ports; p++)
+				if (!ports[p].bond_member)
+					rte_eth_tx_burst(p, 0, NULL, 0);
+		}
 
 		if (cmds < 0)
 			break;
@@ -1019,7 +1046,22 @@ int main(int argc, char **argv)
 	if (rx_pool == NULL)
 		rte_exit(EXIT_FAILURE, "vsw_peer: mbuf pool of %u: %s\n", nb_mbufs,
 			 rte_strerror(rte_errno));
+	/* Bonds first: a bond takes its members when it is configured. */
 	for (uint16_t p = 0; p < nb_ports; p++) {
+		struct rte_eth_dev_info info;
+		if (rte_eth_dev_info_get(p, &info) == 0 &&
+		    strcmp(info.driver_name, "net_bonding") == 0 &&
+		    (ret = port_setup(p, rx_pool)) < 0)
+			rte_exit(EXIT_FAILURE, "vsw_peer: bond port %u setup: %s\n", p,
+				 rte_strerror(-ret));
+	}
+	for (uint16_t p = 0; p < nb_ports; p++)
+		ports[p].bond_member = is_bond_member(p);
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		struct rte_eth_dev_info info;
+		if (ports[p].bond_member || (rte_eth_dev_info_get(p, &info) == 0 &&
+					     strcmp(info.driver_name, "net_bonding") == 0))
+			continue;
 		ret = port_setup(p, rx_pool);
 		if (ret < 0)
 			rte_exit(EXIT_FAILURE, "vsw_peer: port %u setup: %s\n", p,
