@@ -149,8 +149,13 @@ static uint32_t monotonic_s(void)
 
 static void learn_timer(evutil_socket_t fd, short what, void *arg)
 {
+	static unsigned int ticks;
 	(void)fd, (void)what, (void)arg;
 	vs_fdb_drain_learn(vs_dp.fdb);
+	/* Links every 100 ms: log and count a bond member's link and active-set changes close
+	 * to when they happen (the bonding PMD itself reacts on its own, sooner). */
+	if (++ticks % 50 == 0)
+		vs_ports_poll_links();
 }
 
 static void second_timer(evutil_socket_t fd, short what, void *arg)
@@ -159,7 +164,6 @@ static void second_timer(evutil_socket_t fd, short what, void *arg)
 	uint32_t now = monotonic_s();
 	atomic_store_explicit(&vs_dp.clock_s, now, memory_order_relaxed);
 	vs_fdb_age(vs_dp.fdb, now);
-	vs_ports_poll_links();
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)

@@ -264,6 +264,10 @@ static int eth_setup(uint16_t pid, const struct vs_port_cfg *cfg, struct vs_port
 	uint16_t nrxq = RTE_MIN(nq, info.max_rx_queues);
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;
+	/* Link-state interrupts where the device has them: a bond passes this on to its
+	 * members, and a member that claims LSC support is otherwise never polled. */
+	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
+		conf.intr_conf.lsc = 1;
 	if (cfg->mtu > RTE_ETHER_MTU && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
@@ -409,6 +413,41 @@ void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
 	rte_free(rt);
 }
 
+/* The bond's members: link as the member reports it, and whether the bond uses it. */
+static void poll_bond_members(const struct vs_port *p)
+{
+	struct vs_port_rt *rt = p->rt;
+	char members[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX];
+	uint16_t active[RTE_MAX_ETHPORTS];
+	int n_active = rte_eth_bond_active_slaves_get(rt->eth_port, active, RTE_MAX_ETHPORTS);
+
+	vs_members_split(p->cfg.members, members, VS_BOND_MEMBERS_MAX);
+	for (uint16_t i = 0; i < rt->n_members; i++) {
+		struct rte_eth_link link;
+		bool up = rte_eth_link_get_nowait(rt->members[i], &link) == 0 &&
+			  link.link_status == RTE_ETH_LINK_UP;
+		bool is_active = false;
+		for (int k = 0; k < n_active; k++)
+			is_active |= active[k] == rt->members[i];
+		if (up != rt->member_up[i]) {
+			rt->member_up[i] = up;
+			if (up)
+				rt->member_ups[i]++;
+			else
+				rt->member_downs[i]++;
+			VS_LOG(NOTICE, "bond %s: member %s link %s", p->cfg.name, members[i],
+			       up ? "up" : "down");
+		}
+		if (is_active != rt->member_active[i]) {
+			rt->member_active[i] = is_active;
+			rt->active_changes++;
+			VS_LOG(NOTICE, "bond %s: member %s %s the bond (%d of %u active)",
+			       p->cfg.name, members[i], is_active ? "joined" : "left",
+			       n_active < 0 ? 0 : n_active, rt->n_members);
+		}
+	}
+}
+
 void vs_ports_poll_links(void)
 {
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
@@ -416,6 +455,8 @@ void vs_ports_poll_links(void)
 		struct rte_eth_link link;
 		if (!p->in_use || p->rt->type != VS_PORT_DPDK)
 			continue;
+		if (p->cfg.type == VS_PORT_BOND)
+			poll_bond_members(p);
 		if (rte_eth_link_get_nowait(p->rt->eth_port, &link) < 0)
 			continue;
 		uint32_t up = link.link_status == RTE_ETH_LINK_UP;
@@ -463,9 +504,11 @@ json_t *vs_bond_to_json(uint16_t slot)
 		rte_eth_stats_get(mid, &st);
 		bool up = rte_eth_link_get_nowait(mid, &link) == 0 &&
 			  link.link_status == RTE_ETH_LINK_UP;
-		json_t *m = json_pack("{s:s, s:i, s:s, s:b, s:{s:I, s:I, s:I, s:I}}", "devargs",
-				      members[i], "ethdev_port", mid, "link", up ? "up" : "down",
-				      "active", is_active, "stats", "rx_packets",
+		json_t *m = json_pack("{s:s, s:i, s:s, s:b, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
+				      "devargs", members[i], "ethdev_port", mid, "link",
+				      up ? "up" : "down", "active", is_active, "link_down_events",
+				      (json_int_t)rt->member_downs[i], "link_up_events",
+				      (json_int_t)rt->member_ups[i], "stats", "rx_packets",
 				      (json_int_t)st.ipackets, "tx_packets", (json_int_t)st.opackets,
 				      "rx_errors", (json_int_t)(st.ierrors + st.imissed), "tx_errors",
 				      (json_int_t)st.oerrors);
@@ -484,9 +527,10 @@ json_t *vs_bond_to_json(uint16_t slot)
 	}
 	bool up = rte_eth_link_get_nowait(rt->eth_port, &link) == 0 &&
 		  link.link_status == RTE_ETH_LINK_UP;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", p->cfg.name, "mode",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:o}", "name", p->cfg.name, "mode",
 			      vs_bond_mode_name(p->cfg.bond_mode), "link", up ? "up" : "down",
-			      "active_members", n_active < 0 ? 0 : n_active, "members", ms);
+			      "active_members", n_active < 0 ? 0 : n_active, "active_changes",
+			      (json_int_t)rt->active_changes, "members", ms);
 	if (p->cfg.bond_mode != VS_BOND_ACTIVE_BACKUP)
 		json_object_set_new(o, "xmit_policy",
 				    json_string(vs_xmit_policy_name(p->cfg.xmit_policy)));

@@ -58,6 +58,12 @@ struct vs_port_rt {
 	bool lacp;	// bond in 802.3ad mode: needs tx calls even when idle. cp: w at creation
 	uint16_t n_members;	// bond: member ethdevs. cp only
 	uint16_t members[VS_BOND_MEMBERS_MAX];
+	/* bond: what the control thread's link poll saw last, and the transitions it counted */
+	bool member_up[VS_BOND_MEMBERS_MAX];
+	bool member_active[VS_BOND_MEMBERS_MAX];
+	uint32_t member_downs[VS_BOND_MEMBERS_MAX];
+	uint32_t member_ups[VS_BOND_MEMBERS_MAX];
+	uint32_t active_changes;	// members leaving or joining the bond's active set
 };
 
 /* One port slot of a snapshot. */

@@ -30,8 +30,9 @@
  *   mac.flush    {"flushed": n}
  *   config.show  the running config, in the config file's format
  *   config.save  {"path": "..."}
- *   bond.show    {"bonds": [{"name", "mode", "xmit_policy", "link", "active_members",
- *                "members": [{"devargs", "ethdev_port", "link", "active", "stats": {"rx_packets",
+ *   bond.show    {"bonds": [{"name", "mode", "xmit_policy"|"primary_ethdev", "link",
+ *                "active_members", "active_changes", "members": [{"devargs", "ethdev_port",
+ *                "link", "active", "link_down_events", "link_up_events", "stats": {"rx_packets",
  *                "tx_packets", "rx_errors", "tx_errors"}, "lacp"?: {"actor_system",
  *                "actor_key", "actor_state": [flag...], "partner_system", "partner_key",
  *                "partner_state": [flag...], "selected"}}]}]}

@@ -222,6 +222,24 @@ class Peer:
     def clear(self):
         self._cmd('clear')
 
+    def cut(self, port):
+        """Bond member port leaves its bond and is unplugged: the far end sees its link drop."""
+        self._cmd(f'cut {port}')
+
+    def restore(self, port):
+        """Plug a cut member in again and put it back into its bond."""
+        self._cmd(f'restore {port}')
+
+    def pace(self, port, frame, pps, count):
+        """Send count copies of frame at pps in the background, the last four bytes carrying
+        a big-endian sequence number 0..count-1. Other commands keep working meanwhile."""
+        self._cmd(f'pace {port} {bytes(frame).hex()} {pps} {count}')
+
+    def pace_wait(self, ms):
+        """Wait until pacing is done; returns how many frames it sent."""
+        lines = self._cmd(f'pacewait {ms}', timeout=self.timeout + ms / 1000.0)
+        return int(lines[0].split()[1])
+
     def close(self, timeout=10.0, keep_log=False):
         """Ask the peer to quit; kill it by PID if it does not exit in time. Idempotent."""
         if self._closed:
@@ -264,6 +282,14 @@ class Peer:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
         self._closed = True
+
+    def pull_plug(self):
+        """SIGKILL: every socket the peer had closes at once, as when a switch loses power."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+        self._closed = True
+        self._close_files()
 
     def __enter__(self):
         return self

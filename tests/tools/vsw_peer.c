@@ -31,7 +31,10 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
+#include <rte_eth_bond.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -62,7 +65,23 @@ struct port_state {
 	uint64_t tx;
 	uint64_t rx_overflow;
 	bool bond_member;
+	bool cut;		/* unplugged by "cut": not polled until "restore" */
+	uint16_t cut_from_bond;	/* the bond it left on "cut", or RTE_MAX_ETHPORTS */
 };
+
+/* The --vdev arguments by port (ports are numbered in --vdev order): "cut" unplugs a member
+ * vdev and "restore" plugs the same one in again. */
+static const char *vdev_args[MAX_PORTS];
+
+/* "pace": one frame every interval, a 32-bit sequence number in its last four bytes. */
+static struct {
+	uint16_t port;
+	uint32_t len, next_seq, count;
+	uint64_t interval_us, next_us;
+	uint8_t frame[2048];
+} pace;
+
+static void pace_tick(void);
 
 struct bench_template {
 	uint32_t size;
@@ -117,7 +136,7 @@ static uint64_t now_us(void)
  */
 static unsigned int prepare_vdevs(int argc, char **argv)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, nvdev = 0;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *v = NULL;
@@ -130,7 +149,11 @@ static unsigned int prepare_vdevs(int argc, char **argv)
 			v = argv[++i];
 		else if (strncmp(argv[i], "--vdev=", 7) == 0)
 			v = argv[i] + 7;
-		if (v == NULL || strncmp(v, "net_virtio_user", 15) != 0)
+		if (v == NULL)
+			continue;
+		if (nvdev < MAX_PORTS)
+			vdev_args[nvdev++] = v;
+		if (strncmp(v, "net_virtio_user", 15) != 0)
 			continue;
 		n++;
 		if (strstr(v, "server=1") == NULL || (p = strstr(v, "path=")) == NULL)
@@ -208,8 +231,8 @@ static bool link_up(uint16_t port)
 static void ports_close(void)
 {
 	for (uint16_t p = 0; p < nb_ports; p++) {
-		if (ports[p].bond_member)
-			continue;	/* its bond releases it */
+		if (ports[p].bond_member || ports[p].cut)
+			continue;	/* its bond releases it, or it is gone */
 		rte_eth_dev_stop(p);
 		rte_eth_dev_close(p);
 	}
@@ -247,7 +270,7 @@ static unsigned int poll_rx(void)
 	unsigned int total = 0;
 
 	for (uint16_t p = 0; p < nb_ports; p++) {
-		if (ports[p].bond_member)
+		if (ports[p].bond_member || ports[p].cut)
 			continue;
 		for (uint16_t q = 0; q < nb_queues; q++) {
 			uint16_t n = rte_eth_rx_burst(p, q, pkts, BURST);
@@ -394,6 +417,7 @@ static void cmd_wait(uint16_t port, unsigned long n, unsigned long ms)
 	for (;;) {
 		unsigned int got = poll_rx();
 
+		pace_tick();
 		if (ports[port].count >= n || now_us() >= deadline || stop_requested)
 			break;
 		if (got == 0)
@@ -407,6 +431,145 @@ static void cmd_stats(void)
 	for (uint16_t p = 0; p < nb_ports; p++)
 		printf("port %u rx %" PRIu64 " tx %" PRIu64 " rx_overflow %" PRIu64 " link %s\n", p,
 		       ports[p].rx, ports[p].tx, ports[p].rx_overflow, link_up(p) ? "up" : "down");
+}
+
+/* The bond port that has `member` as a member, or RTE_MAX_ETHPORTS. */
+static uint16_t bond_of(uint16_t member)
+{
+	uint16_t members[RTE_MAX_ETHPORTS];
+
+	for (uint16_t b = 0; b < nb_ports; b++) {
+		int n = rte_eth_bond_slaves_get(b, members, RTE_MAX_ETHPORTS);
+
+		for (int i = 0; i < n; i++)
+			if (members[i] == member)
+				return b;
+	}
+	return RTE_MAX_ETHPORTS;
+}
+
+static int vdev_name(uint16_t port, char *name, size_t len)
+{
+	const char *args = vdev_args[port];
+	size_t n = args == NULL ? 0 : strcspn(args, ",");
+
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(name, args, n);
+	name[n] = '\0';
+	return 0;
+}
+
+/*
+ * Cuts a port's link the way a pulled cable looks from the other end: a bond member leaves this
+ * side's bond at once, and the vdev is unplugged, which closes its vhost-user connection, so the
+ * switch sees the link go down. "restore" plugs the same vdev in again (and back into the bond).
+ */
+static void cmd_cut(uint16_t port)
+{
+	uint16_t bond = bond_of(port);
+	char name[64];
+
+	if (ports[port].cut || vdev_name(port, name, sizeof(name)) < 0) {
+		printf("error port %u is not a vdev that is plugged in\n", port);
+		return;
+	}
+	if (bond != RTE_MAX_ETHPORTS && rte_eth_bond_slave_remove(bond, port) != 0) {
+		printf("error cannot remove port %u from bond %u\n", port, bond);
+		return;
+	}
+	poll_rx(); /* what it got so far stays readable by "recv" */
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	if (rte_eal_hotplug_remove("vdev", name) != 0) {
+		printf("error cannot unplug %s\n", name);
+		return;
+	}
+	ports[port].cut = true;
+	ports[port].cut_from_bond = bond;
+	printf("cut %u\n", port);
+}
+
+static void cmd_restore(uint16_t port)
+{
+	uint16_t bond = ports[port].cut_from_bond, again;
+	const char *args = vdev_args[port];
+	char name[64];
+	int ret;
+
+	if (!ports[port].cut || vdev_name(port, name, sizeof(name)) < 0) {
+		printf("error port %u was not cut\n", port);
+		return;
+	}
+	if (rte_eal_hotplug_add("vdev", name, args + strlen(name) + (args[strlen(name)] == ',')) !=
+		    0 ||
+	    rte_eth_dev_get_port_by_name(name, &again) != 0) {
+		printf("error cannot plug %s in again\n", name);
+		return;
+	}
+	if (again != port) { /* the tests address ports by number */
+		printf("error %s came back as port %u, not %u\n", name, again, port);
+		return;
+	}
+	ret = bond != RTE_MAX_ETHPORTS ? rte_eth_bond_slave_add(bond, port) :
+					 port_setup(port, rx_pool);
+	if (ret != 0) {
+		printf("error cannot set port %u up again: %s\n", port, rte_strerror(-ret));
+		return;
+	}
+	ports[port].cut = false;
+	printf("restored %u\n", port);
+}
+
+/* Sends the frames "pace" has due; called from every loop that polls. */
+static void pace_tick(void)
+{
+	uint64_t now = now_us();
+
+	while (pace.next_seq < pace.count && now >= pace.next_us) {
+		struct rte_mbuf *m;
+		uint32_t seq = rte_cpu_to_be_32(pace.next_seq);
+
+		memcpy(pace.frame + pace.len - 4, &seq, 4);
+		m = build_chain(pace.frame, pace.len);
+		if (m != NULL && rte_eth_tx_burst(pace.port, 0, &m, 1) == 1)
+			ports[pace.port].tx++;
+		else
+			rte_pktmbuf_free(m); /* counted as lost by whoever checks the sequence */
+		pace.next_seq++;
+		pace.next_us += pace.interval_us;
+	}
+}
+
+static void cmd_pace(uint16_t port, const char *hex, unsigned long pps, unsigned long count)
+{
+	int len = parse_hex(hex, pace.frame);
+
+	if (len < RTE_ETHER_HDR_LEN + 4 || (size_t)len > sizeof(pace.frame) || pps == 0 ||
+	    pps > 1000000) {
+		printf("error pace needs a frame of 18..%zu bytes and 1..1000000 pps\n",
+		       sizeof(pace.frame));
+		return;
+	}
+	pace.port = port;
+	pace.len = (uint32_t)len;
+	pace.next_seq = 0;
+	pace.count = (uint32_t)count;
+	pace.interval_us = 1000000 / pps;
+	pace.next_us = now_us();
+	printf("pacing %lu\n", count);
+}
+
+static void cmd_pace_wait(unsigned long ms)
+{
+	uint64_t deadline = now_us() + (uint64_t)ms * 1000;
+
+	while (pace.next_seq < pace.count && now_us() < deadline && !stop_requested) {
+		pace_tick();
+		if (poll_rx() == 0)
+			rte_delay_us_sleep(20);
+	}
+	printf("paced %" PRIu32 "\n", pace.next_seq);
 }
 
 /* Parses a port number argument; prints the error reply itself. */
@@ -477,6 +640,24 @@ static bool run_command(char *line)
 			cmd_wait(port, n, ms);
 	} else if (strcmp(cmd, "stats") == 0) {
 		cmd_stats();
+	} else if (strcmp(cmd, "cut") == 0) {
+		if (parse_port(a1, &port))
+			cmd_cut(port);
+	} else if (strcmp(cmd, "restore") == 0) {
+		if (parse_port(a1, &port))
+			cmd_restore(port);
+	} else if (strcmp(cmd, "pace") == 0) {
+		char *a4 = strtok_r(NULL, " \t\r", &save);
+		if (parse_port(a1, &port) && parse_ulong(a3, "pps", &ms) &&
+		    parse_ulong(a4, "count", &n)) {
+			if (a2 == NULL)
+				printf("error missing frame\n");
+			else
+				cmd_pace(port, a2, ms, n);
+		}
+	} else if (strcmp(cmd, "pacewait") == 0) {
+		if (parse_ulong(a1, "timeout", &ms))
+			cmd_pace_wait(ms);
 	} else if (strcmp(cmd, "clear") == 0) {
 		poll_rx();
 		for (uint16_t p = 0; p < nb_ports; p++)
@@ -545,12 +726,13 @@ static void interactive(void)
 		unsigned int got = poll_rx();
 		int cmds = poll_stdin();
 
+		pace_tick();
 		/* A bond in 802.3ad mode sends its LACPDUs only from tx bursts, at least every
 		 * 100 ms: an empty burst keeps an idle bond's LACP alive. */
 		if (now_us() >= next_tx_poll) {
 			next_tx_poll = now_us() + 50000;
 			for (uint16_t p = 0; p < nb_ports; p++)
-				if (!ports[p].bond_member)
+				if (!ports[p].bond_member && !ports[p].cut)
 					rte_eth_tx_burst(p, 0, NULL, 0);
 		}
 
@@ -957,6 +1139,8 @@ static void usage(const char *prog)
 		"          [--latency tx=0,rx=1,count=2000,interval_us=1000]\n"
 		"Interactive commands on stdin, one per line:\n"
 		"  send P HEX [COUNT] | recv P | wait P N MS | stats | clear | quit\n"
+		"  cut P | restore P   (bond member P leaves its bond, unplugged / comes back)\n"
+		"  pace P HEX PPS COUNT | pacewait MS   (sequence number in the last 4 bytes)\n"
 		"Every reply ends with a line 'end'.\n",
 		prog);
 }
@@ -1055,8 +1239,10 @@ int main(int argc, char **argv)
 			rte_exit(EXIT_FAILURE, "vsw_peer: bond port %u setup: %s\n", p,
 				 rte_strerror(-ret));
 	}
-	for (uint16_t p = 0; p < nb_ports; p++)
+	for (uint16_t p = 0; p < nb_ports; p++) {
 		ports[p].bond_member = is_bond_member(p);
+		ports[p].cut_from_bond = RTE_MAX_ETHPORTS;
+	}
 	for (uint16_t p = 0; p < nb_ports; p++) {
 		struct rte_eth_dev_info info;
 		if (ports[p].bond_member || (rte_eth_dev_info_get(p, &info) == 0 &&
