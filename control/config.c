@@ -5,6 +5,7 @@
  * mac.add, so the command table's schemas check both. Pure (Jansson only).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,111 @@ static int parse_perm(const char *s, uint32_t *out, const char *field, struct vs
 }
 
 /* The VLAN arguments, shared by port.add and port.set. Schema already checked. */
+#define VS_POLICE_RATE_MIN 8000ULL	    /* 1 kB/s */
+#define VS_POLICE_RATE_MAX 400000000000ULL /* 400 Gbit/s */
+#define VS_POLICE_BURST_MAX (64u << 20)
+
+/* The longest frame a port of this MTU carries, as the policer counts it: tagged, no FCS. */
+static uint64_t police_frame_max(uint16_t mtu)
+{
+	return (uint64_t)mtu + 14 + 4;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+void vs_police_bursts(const struct vs_police_cfg *p, uint16_t mtu, uint64_t *cbs,
+		      uint64_t *ebs_or_pbs)
+{
+	/* 10 ms at the rate, and never less than two of the port's largest frames, or a
+	 * policer would drop jumbo frames however slowly they come */
+	uint64_t floor = 2 * police_frame_max(mtu);
+	uint64_t def = max_u64(p->rate_bps / 8 / 100, floor);
+	*cbs = p->burst ? p->burst : def;
+	if (p->peak_rate_bps)
+		*ebs_or_pbs = p->peak_burst ? p->peak_burst :
+					      max_u64(p->peak_rate_bps / 8 / 100, floor);
+	else
+		*ebs_or_pbs = p->peak_burst;
+}
+
+/* police_* arguments of port.add and port.set; the combination is checked in validate. */
+static int police_args(const json_t *o, const char *prefix, struct vs_police_cfg *p,
+		       struct vs_err *e)
+{
+	static const struct {
+		const char *name;
+		uint64_t max;
+	} nums[] = {
+		{ "police_rate", VS_POLICE_RATE_MAX },
+		{ "police_peak_rate", VS_POLICE_RATE_MAX },
+		{ "police_burst", VS_POLICE_BURST_MAX },
+		{ "police_peak_burst", VS_POLICE_BURST_MAX },
+	};
+	char f[160];
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if ((v = json_object_get(o, nums[i].name)) == NULL)
+			continue;
+		uint64_t x = (uint64_t)json_integer_value(v);
+		if (x > nums[i].max)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, nums[i].name),
+					  "%" PRIu64 ": at most %" PRIu64, x, nums[i].max);
+		if (i == 0)
+			p->rate_bps = x;
+		else if (i == 1)
+			p->peak_rate_bps = x;
+		else if (i == 2)
+			p->burst = (uint32_t)x;
+		else
+			p->peak_burst = (uint32_t)x;
+	}
+	if ((v = json_object_get(o, "police_yellow")) != NULL) {
+		const char *y = json_string_value(v);
+		if (strcmp(y, "pass") != 0 && strcmp(y, "drop") != 0)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_yellow"),
+					  "'%s': expected pass or drop", y);
+		p->yellow_drop = strcmp(y, "drop") == 0;
+	}
+	return 0;
+}
+
+static int police_validate(const struct vs_police_cfg *p, uint16_t mtu, const char *prefix,
+			   struct vs_err *e)
+{
+	uint64_t cbs, ebs_or_pbs, frame = police_frame_max(mtu);
+	char f[160];
+
+	if (p->rate_bps == 0) {
+		if (p->peak_rate_bps || p->burst || p->peak_burst)
+			return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_rate"),
+					  "the other police_* settings need a police_rate");
+		return 0;
+	}
+	if (p->rate_bps < VS_POLICE_RATE_MIN)
+		return vs_err_set(e, ERANGE, FIELD(f, prefix, "police_rate"),
+				  "%" PRIu64 " bits/s: at least %llu", p->rate_bps,
+				  VS_POLICE_RATE_MIN);
+	if (p->peak_rate_bps && p->peak_rate_bps < p->rate_bps)
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_peak_rate"),
+				  "%" PRIu64 " bits/s is below police_rate %" PRIu64,
+				  p->peak_rate_bps, p->rate_bps);
+	vs_police_bursts(p, mtu, &cbs, &ebs_or_pbs);
+	if (cbs < frame)
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_burst"),
+				  "%" PRIu64 " bytes is less than one %" PRIu64
+				  "-byte frame at this MTU: every such frame would be red",
+				  cbs, frame);
+	if (p->peak_rate_bps && ebs_or_pbs < frame)
+		return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_peak_burst"),
+				  "%" PRIu64 " bytes is less than one %" PRIu64 "-byte frame",
+				  ebs_or_pbs, frame);
+	return 0;
+}
+
 static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p, struct vs_err *e)
 {
 	char f[160];
@@ -245,6 +351,8 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 	}
 	if ((rc = vlan_args(o, prefix, p, e)) < 0)
 		return rc;
+	if ((rc = police_args(o, prefix, &p->police, e)) < 0)
+		return rc;
 	return vs_port_cfg_validate(p, prefix, e);
 }
 
@@ -260,6 +368,8 @@ int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *
 	if (json_object_get(o, "allowed") != NULL)
 		memset(&n.allowed, 0, sizeof(n.allowed));
 	if ((rc = vlan_args(o, prefix, &n, e)) < 0)
+		return rc;
+	if ((rc = police_args(o, prefix, &n.police, e)) < 0)
 		return rc;
 	if ((rc = vs_port_cfg_validate(&n, prefix, e)) < 0)
 		return rc;
@@ -346,7 +456,7 @@ int vs_port_cfg_validate(const struct vs_port_cfg *p, const char *prefix, struct
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "allowed"),
 					  "a trunk port needs allowed VLANs or a native VLAN");
 	}
-	return 0;
+	return police_validate(&p->police, p->mtu, prefix, e);
 }
 
 int vs_port_cfg_check_unique(const struct vs_port_cfg *p, const struct vs_port_cfg *const *others,
@@ -411,6 +521,19 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 			json_object_set_new(o, "native_vlan", json_integer(p->native_vlan));
 	}
 	json_object_set_new(o, "mtu", json_integer(p->mtu));
+	if (p->police.rate_bps) {
+		const struct vs_police_cfg *pc = &p->police;
+		json_object_set_new(o, "police_rate", json_integer((json_int_t)pc->rate_bps));
+		if (pc->burst)
+			json_object_set_new(o, "police_burst", json_integer(pc->burst));
+		if (pc->peak_rate_bps)
+			json_object_set_new(o, "police_peak_rate",
+					    json_integer((json_int_t)pc->peak_rate_bps));
+		if (pc->peak_burst)
+			json_object_set_new(o, "police_peak_burst", json_integer(pc->peak_burst));
+		json_object_set_new(o, "police_yellow",
+				    json_string(pc->yellow_drop ? "drop" : "pass"));
+	}
 	if (p->owner[0])
 		json_object_set_new(o, "owner", json_string(p->owner));
 	if (p->group[0])

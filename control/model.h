@@ -31,6 +31,16 @@ struct vs_err {
 int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Ingress policer: srTCM (RFC 2697) when peak_rate_bps is 0, else trTCM (RFC 2698). Rates
+ * count Ethernet frame bytes without FCS, preamble and gap. Red frames are dropped. */
+struct vs_police_cfg {
+	uint64_t rate_bps;	/* CIR; 0 = no policer */
+	uint64_t peak_rate_bps;	/* PIR */
+	uint32_t burst;	/* CBS, bytes; 0 = default: 10 ms at the rate, >= 2 frames */
+	uint32_t peak_burst;	/* trTCM PBS (0 = default as burst) / srTCM EBS (0 = none) */
+	bool yellow_drop;
+};
+
 struct vs_port_cfg {
 	char name[VS_NAME_MAX];
 	enum vs_port_type type;
@@ -49,7 +59,12 @@ struct vs_port_cfg {
 	uint8_t bond_mode;	/* enum vs_bond_mode, bond ports */
 	uint8_t xmit_policy;	/* enum vs_xmit_policy */
 	char members[VS_MEMBERS_LEN];	/* bond: member devargs separated by ';' */
+	struct vs_police_cfg police;
 };
+
+/* The burst sizes a policer runs with, defaults filled in. */
+void vs_police_bursts(const struct vs_police_cfg *p, uint16_t mtu, uint64_t *cbs,
+		      uint64_t *ebs_or_pbs);
 
 struct vs_static_mac {
 	uint16_t vlan;

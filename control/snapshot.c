@@ -29,6 +29,54 @@ static void port_vlan(const struct vs_port_cfg *c, struct vs_port_vlan *pv)
 	}
 }
 
+/*
+ * The port's policer profile, each worker that polls the port getting 1/share of the rates
+ * (bursts are not divided: each share may still pass one full burst). Reuses the last
+ * published one, id included, while config and share are unchanged.
+ */
+static void port_police(struct vs_port *p, uint16_t share, struct vs_dp_police *out)
+{
+	static uint32_t next_id;
+	const struct vs_police_cfg *c = &p->cfg.police;
+
+	if (c->rate_bps == 0) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	if (p->police.id != 0 && share == p->police_share &&
+	    memcmp(c, &p->police_cfg, sizeof(*c)) == 0) {
+		*out = p->police;
+		return;
+	}
+	uint64_t cbs, ebs_or_pbs;
+	vs_police_bursts(c, p->cfg.mtu, &cbs, &ebs_or_pbs);
+	memset(out, 0, sizeof(*out));
+	out->trtcm = c->peak_rate_bps != 0;
+	out->yellow_drop = c->yellow_drop;
+	int rc;
+	if (out->trtcm) {
+		struct rte_meter_trtcm_params tp = { .cir = c->rate_bps / 8 / share,
+						     .pir = c->peak_rate_bps / 8 / share,
+						     .cbs = cbs, .pbs = ebs_or_pbs };
+		rc = rte_meter_trtcm_profile_config(&out->prof.tr, &tp);
+	} else {
+		struct rte_meter_srtcm_params sp = { .cir = c->rate_bps / 8 / share,
+						     .cbs = cbs, .ebs = ebs_or_pbs };
+		rc = rte_meter_srtcm_profile_config(&out->prof.sr, &sp);
+	}
+	if (rc != 0) { /* validation rules this out; police nothing rather than everything */
+		VS_LOG(ERR, "port %s: policer profile refused by rte_meter: %d", p->cfg.name, rc);
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	if (++next_id == 0)
+		next_id = 1;
+	out->id = next_id;
+	p->police = *out;
+	p->police_cfg = *c;
+	p->police_share = share;
+}
+
 static void snapshot_free(struct vs_snapshot *s)
 {
 	if (s == NULL)
@@ -46,7 +94,7 @@ static struct vs_snapshot *build(void)
 		return NULL;
 	s->gen = ++vs_st.snapshots_published;
 	for (uint16_t i = 0; i < VS_MAX_PORTS; i++) {
-		const struct vs_port *p = &vs_st.ports[i];
+		struct vs_port *p = &vs_st.ports[i];
 		if (!p->in_use)
 			continue;
 		s->ports[i].rt = p->rt;
@@ -67,6 +115,7 @@ static struct vs_snapshot *build(void)
 			if (s->n_rxq[w] < VS_RXQ_PER_WORKER_MAX)
 				s->rxq[w][s->n_rxq[w]++] = (struct vs_dp_rxq){ i, q };
 		}
+		port_police(p, (uint16_t)RTE_MIN(nq, vs_dp.n_workers), &s->ports[i].police);
 	}
 	s->flood_ports = rte_malloc("vs_flood", sizeof(uint16_t) * (total + 1), 0);
 	if (s->flood_ports == NULL) {

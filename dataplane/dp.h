@@ -16,6 +16,7 @@
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_meter.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -66,11 +67,33 @@ struct vs_port_rt {
 	uint32_t active_changes;	// members leaving or joining the bond's active set
 };
 
+/* A port's ingress policer as workers run it. Each worker that polls the port meters its
+ * own share: the control thread divides the rates by the number of those workers. */
+struct vs_dp_police {
+	uint32_t id;	/* 0: no policer; changes with the profile, so workers reset their meter */
+	bool trtcm;
+	bool yellow_drop;
+	union {
+		struct rte_meter_srtcm_profile sr;
+		struct rte_meter_trtcm_profile tr;
+	} prof;
+};
+
 /* One port slot of a snapshot. */
 struct vs_dp_port {
 	struct vs_port_rt *rt;	/* NULL: free slot */
 	struct vs_port_vlan vlan;
 	uint32_t max_len;	/* longest untagged frame it may send: MTU + 14 */
+	struct vs_dp_police police;
+};
+
+/* A worker's run-time state of one port's policer. */
+struct vs_meter {
+	uint32_t id;	/* the vs_dp_police.id it was set up for */
+	union {
+		struct rte_meter_srtcm sr;
+		struct rte_meter_trtcm tr;
+	} m;
 };
 
 struct vs_dp_rxq {
@@ -122,6 +145,7 @@ struct vs_worker {
 	uint16_t dirty[VS_MAX_PORTS];
 	struct vs_tx_buf txb[VS_MAX_PORTS];
 	struct vs_port_counters ports[VS_MAX_PORTS];
+	struct vs_meter meters[VS_MAX_PORTS];
 } __rte_cache_aligned;
 
 /* Global data-path context, set up by the control thread before workers start. */
@@ -147,6 +171,8 @@ int vs_worker_main(void *arg);
 /* Stages, in pipeline order. Worker thread only. */
 uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
 		       struct rte_mbuf **pkts, uint16_t n);
+uint16_t vs_police(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		   struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 		   uint16_t n);
 void vs_tx_out(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,

@@ -10,6 +10,11 @@
 	X(UNTAGGED_NO_NATIVE, "untagged_no_native")                           \
 	X(VLAN_NOT_ALLOWED, "vlan_not_allowed")
 
+/* police.c: ingress policer */
+#define VS_DROPS_POLICE(X)                                                     \
+	X(POLICED_RED, "policed_red")                                         \
+	X(POLICED_YELLOW, "policed_yellow")
+
 /* l2_fwd.c */
 #define VS_DROPS_L2(X)                                                         \
 	X(HAIRPIN, "hairpin")                                                 \
@@ -24,7 +29,7 @@
 	X(PORT_DOWN, "port_down")                                             \
 	X(TX_FULL, "tx_full")
 
-#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_L2(X) VS_DROPS_TX(X)
+#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_L2(X) VS_DROPS_TX(X)
 
 enum vs_drop {
 #define X(id, name) VS_DROP_##id,

@@ -83,6 +83,8 @@ int vs_worker_main(void *arg)
 				continue;
 			got += n;
 			n = vs_vlan_demux(w, s, q->port, pkts, n);
+			if (unlikely(s->ports[q->port].police.id != 0))
+				n = vs_police(w, s, q->port, pkts, n);
 			n = vs_l2_fwd(w, s, pkts, n);
 			vs_tx_out(w, s, pkts, n);
 		}

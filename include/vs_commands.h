@@ -84,6 +84,14 @@ struct vs_arg_spec {
 	{ "members", VS_ARG_STR, false, "bond: member devargs, separated by ';'" },          \
 	{ "xmit_policy", VS_ARG_STR, false, "bond: l2, l23 (default) or l34" }
 
+/* Ingress policing (rte_meter) of what the port sends into the switch; port.add and port.set. */
+#define VS_PORT_ARGS_POLICE                                                                \
+	{ "police_rate", VS_ARG_UINT, false, "police: committed rate, bits/s (0 = off)" },   \
+	{ "police_burst", VS_ARG_UINT, false, "police: committed burst, bytes (default 10 ms)" }, \
+	{ "police_peak_rate", VS_ARG_UINT, false, "police: peak rate, bits/s: trTCM (0 = srTCM)" }, \
+	{ "police_peak_burst", VS_ARG_UINT, false, "police: trTCM peak / srTCM excess burst, bytes" }, \
+	{ "police_yellow", VS_ARG_STR, false, "police: yellow frames pass (default) or drop" }
+
 #define VS_PORT_ARGS_VLAN                                                                  \
 	{ "mode", VS_ARG_STR, false, "access (default for vhost-user) or trunk" },          \
 	{ "vlan", VS_ARG_UINT, false, "access VLAN" },                                      \
@@ -105,7 +113,7 @@ struct vs_command_spec {
 	X(VERSION, "version", "show versions", no_args, false)                               \
 	X(PORT_ADD, "port.add", "add a port", port_add_args, true)                           \
 	X(PORT_DEL, "port.del", "remove a port", port_name_args, true)                        \
-	X(PORT_SET, "port.set", "change a port's VLAN settings", port_set_args, true)         \
+	X(PORT_SET, "port.set", "change a port's VLAN and policing settings", port_set_args, true)         \
 	X(PORT_LIST, "port.list", "list ports with counters", no_args, false)                \
 	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true)        \
 	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false)              \
@@ -141,11 +149,13 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		{ "name", VS_ARG_STR, true, "port name" },
 		VS_PORT_ARGS_COMMON,
 		VS_PORT_ARGS_VLAN,
+		VS_PORT_ARGS_POLICE,
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec port_set_args[] = {
 		{ "name", VS_ARG_STR, true, "port name" },
 		VS_PORT_ARGS_VLAN,
+		VS_PORT_ARGS_POLICE,
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec mac_show_args[] = {

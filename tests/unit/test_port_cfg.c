@@ -57,6 +57,57 @@ static void test_port_add_args(void)
 	}
 }
 
+/* Policer settings: the combinations refused, the field named, and the bursts' defaults. */
+static void test_police(void)
+{
+	static const struct bad_args bad[] = {
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 7999}", ERANGE,
+		  "args.police_rate" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 400000000001}", ERANGE,
+		  "args.police_rate" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_peak_rate': 9000}", EINVAL,
+		  "args.police_rate" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 9000, "
+		  "'police_peak_rate': 8000}", EINVAL, "args.police_peak_rate" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 9000, "
+		  "'police_burst': 1517}", EINVAL, "args.police_burst" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mtu': 9000, 'police_rate': 9000, "
+		  "'police_burst': 2000}", EINVAL, "args.police_burst" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 9000, "
+		  "'police_peak_rate': 9000, 'police_peak_burst': 100}", EINVAL,
+		  "args.police_peak_burst" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 9000, "
+		  "'police_yellow': 'red'}", EINVAL, "args.police_yellow" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_burst': 67108865}", ERANGE,
+		  "args.police_burst" },
+	};
+	struct vs_port_cfg p;
+	uint64_t cbs, ebs;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *o = vs_test_json(bad[i].json);
+		struct vs_err e;
+		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
+
+		json_decref(o);
+		CU_ASSERT_EQUAL(rc, -bad[i].code);
+		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
+	}
+	/* srTCM, default burst: 10 ms at 1 Gbit/s; no excess burst unless asked */
+	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 1000000000}", &p);
+	vs_police_bursts(&p.police, p.mtu, &cbs, &ebs);
+	CU_ASSERT_EQUAL(cbs, 1250000);
+	CU_ASSERT_EQUAL(ebs, 0);
+	CU_ASSERT_FALSE(p.police.yellow_drop);
+	/* a slow policer still takes two of the port's largest frames */
+	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mtu': 9000, 'police_rate': 8000, "
+		  "'police_peak_rate': 16000, 'police_yellow': 'drop'}", &p);
+	vs_police_bursts(&p.police, p.mtu, &cbs, &ebs);
+	CU_ASSERT_EQUAL(cbs, 2 * 9018);
+	CU_ASSERT_EQUAL(ebs, 2 * 9018);
+	CU_ASSERT_TRUE(p.police.yellow_drop);
+}
+
 /* Applies port.set args; returns the result, with the error in e. */
 static int update(struct vs_port_cfg *p, const char *text, struct vs_err *e)
 {
@@ -213,6 +264,7 @@ CU_ErrorCode vs_test_port_cfg_suite(void)
 {
 	static const struct vs_test tests[] = {
 		{ "port.add args errors", test_port_add_args },
+		{ "policer settings", test_police },
 		{ "port.set keeps other fields", test_update_keeps_other_fields },
 		{ "port.set rejects, port unchanged", test_update_rejects },
 		{ "port.set access to trunk and back", test_update_access_to_trunk },
