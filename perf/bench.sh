@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--record]
+# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--police BPS] [--record]
 #
 # Forwarding throughput of vswd between two vhost-user VM ports, next to the same measurement
 # with dpdk-testpmd io-forwarding between two vhost-user sockets (the ceiling: no switching
 # work at all). Both run on the same machine in the same run, so the ratio vswd/testpmd is
-# comparable across machines even when the absolute Mpps are not. See perf/README.md.
+# comparable across machines even when the absolute Mpps are not. With --police BPS each
+# repetition also runs vswd with an ingress policer of BPS bits/s on the generator's port (set
+# high, it drops nothing and measures what metering costs). See perf/README.md.
 #
 # Layout on the 2 CPUs: the switch's worker on CPU 1, its main/control thread on CPU 0, and
 # vsw_peer (generator on port 0 = vm1, sink on port 1 = vm2, one lcore) on CPU 0.
@@ -18,6 +20,7 @@ SECS=5
 REPEAT=3 # the machine is noisy: one run can be off by 2x, so report a median
 WARMUP=1
 RECORD=0
+POLICE=0
 SIZES=(64 1518)
 FLOWS=(1 1000)
 WORK=/tmp/vswbench # the socket paths in the vswd config below live here
@@ -27,7 +30,7 @@ QUIET_BUDGET=120 # seconds, in all, to wait for other load to go away before run
 MIN_SHARE=0.9    # a run whose generator or worker got less of its CPU was disturbed
 
 usage() {
-	sed -n '4,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '4,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	echo "Env: TESTPMD (default dpdk-testpmd). Needs root (vhost-user, DPDK)."
 }
 
@@ -37,6 +40,7 @@ while (($#)); do
 	--seconds) SECS=${2:?--seconds needs a number}; shift 2 ;;
 	--repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
 	--record) RECORD=1; shift ;;
+	--police) POLICE=${2:?--police needs bits/s}; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -234,7 +238,8 @@ run_testpmd() {
 # vswd config: two access ports in VLAN 2003, vhost-user clients, busy-polling worker on CPU 1.
 # The MTU lets the largest frame size through (sizes exclude the FCS, so 1518 needs 1504).
 write_config() {
-	local mtu=$1
+	local mtu=$1 police=
+	((${2:-0} == 0)) || police=", \"police_rate\": $2"
 	cat >"$WORK/vswd.json" <<EOF
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswbench",
           "extra_eal_args": ["--no-pci"]},
@@ -243,7 +248,7 @@ write_config() {
  "fdb": {"size": 65536, "aging_s": 300},
  "ports": [
   {"name": "vm1", "type": "vhost-user", "socket": "$WORK/vm1.sock", "client": true,
-   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu},
+   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$police},
   {"name": "vm2", "type": "vhost-user", "socket": "$WORK/vm2.sock", "client": true,
    "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu}
  ]}
@@ -262,7 +267,7 @@ sys.exit(0 if {"vm1", "vm2"} <= up else 1)'
 }
 
 run_vswd() {
-	local size=$1 flows=$2 tag=vswd-$1-$2-r$3 vswd
+	local size=$1 flows=$2 tag=${4:-vswd}-$1-$2-r$3 vswd
 	rm -f "$WORK"/*.sock
 	"$VSWD" -c "$WORK/vswd.json" >"$WORK/$tag.switch.log" 2>&1 &
 	vswd=$!
@@ -315,6 +320,13 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 				wait_quiet
 				run_vswd "$size" "$flows" "$rep"
 			fi
+			if ((HAVE_VSWD && POLICE > 0)); then
+				echo "bench: [$rep/$REPEAT] vswd+police size=$size flows=$flows" >&2
+				write_config "$mtu" "$POLICE"
+				wait_quiet
+				run_vswd "$size" "$flows" "$rep" vswdpolice
+				write_config "$mtu"
+			fi
 		done
 	done
 done
@@ -344,9 +356,11 @@ def cell(d):
     m = '%.2f' % statistics.median(v)
     return (m if len(v) == 1 else '%s (%.2f-%.2f)' % (m, min(v), max(v))) + mark
 
+police = any('vswdpolice' in r for r in runs.values())
 print('| frame bytes | flows | testpmd Mpps | vswd Mpps | vswd/testpmd (median of pairs) '
-      '| best vswd / best testpmd |')
-print('|---:|---:|---:|---:|---:|---:|')
+      '| best vswd / best testpmd |' + (' vswd+police Mpps | police/plain (median of pairs) |'
+                                       if police else ''))
+print('|---:|---:|---:|---:|---:|---:|' + ('---:|---:|' if police else ''))
 dropped = total = 0
 for (size, flows), r in sorted(runs.items()):
     tp, vs = r.get('testpmd', {}), r.get('vswd', {})
@@ -358,7 +372,13 @@ for (size, flows), r in sorted(runs.items()):
     ratio = '%.2f' % statistics.median(ratios) if ratios else 'n/a'
     # On a machine whose host steals CPU, the best run of each is the least disturbed one.
     best = '%.2f' % (max(vsv.values()) / max(tpv.values())) if tpv and vsv else 'n/a'
-    print(f'| {size} | {flows} | {cell(tp)} | {cell(vs)} | {ratio} | {best} |')
+    row = f'| {size} | {flows} | {cell(tp)} | {cell(vs)} | {ratio} | {best} |'
+    if police:
+        pol = r.get('vswdpolice', {})
+        polv, _ = pick(pol) if pol else ({}, '')
+        pr = [polv[k] / vsv[k] for k in vsv if k in polv and vsv[k] > 0]
+        row += f" {cell(pol)} | {'%.2f' % statistics.median(pr) if pr else 'n/a'} |"
+    print(row)
 disturbed = sum(1 for d in runs.values() for s in d.values() for m, c in s.values() if not c)
 if disturbed:
     print(f'\n{disturbed} of {total} runs had less than {min_share:.0%} of a CPU for the generator '
@@ -386,6 +406,7 @@ if ((RECORD)); then
 		echo "- CPU: $cpu ($(nproc) CPUs)"
 		echo "- DPDK: $dpdk; --no-huge; $SECS s per run after $WARMUP s warmup;" \
 			"median of $REPEAT runs"
+		((POLICE == 0)) || echo "- vswd+police: ingress policer of $POLICE bits/s on vm1"
 		echo
 		echo "$TABLE"
 	} >>"$ROOT/perf/RESULTS.md"
