@@ -22,6 +22,10 @@ static int check_type(const struct vs_arg_spec *a, const json_t *v, const char *
 		      struct vs_err *e)
 {
 	switch (a->type) {
+	case VS_ARG_U64:
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return vs_err_set(e, EINVAL, field, "expected an unsigned integer");
+		return 0;
 	case VS_ARG_UINT:
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return vs_err_set(e, EINVAL, field, "expected an unsigned integer");

@@ -53,11 +53,13 @@ enum vs_arg_type {
 	VS_ARG_BOOL,
 	VS_ARG_VLANS,
 	VS_ARG_MAC,
+	VS_ARG_U64,	/* rates in bits/s go past 32 bits */
 };
 
 static inline const char *vs_arg_type_name(enum vs_arg_type t)
 {
-	static const char *const names[] = { "string", "uint", "bool", "vlans", "mac" };
+	static const char *const names[] = { "string", "uint", "bool", "vlans", "mac",
+					      "uint64" };
 	return names[t];
 }
 
@@ -86,9 +88,9 @@ struct vs_arg_spec {
 
 /* Ingress policing (rte_meter) of what the port sends into the switch; port.add and port.set. */
 #define VS_PORT_ARGS_POLICE                                                                \
-	{ "police_rate", VS_ARG_UINT, false, "police: committed rate, bits/s (0 = off)" },   \
+	{ "police_rate", VS_ARG_U64, false, "police: committed rate, bits/s (0 = off)" },   \
 	{ "police_burst", VS_ARG_UINT, false, "police: committed burst, bytes (default 10 ms)" }, \
-	{ "police_peak_rate", VS_ARG_UINT, false, "police: peak rate, bits/s: trTCM (0 = srTCM)" }, \
+	{ "police_peak_rate", VS_ARG_U64, false, "police: peak rate, bits/s: trTCM (0 = srTCM)" }, \
 	{ "police_peak_burst", VS_ARG_UINT, false, "police: trTCM peak / srTCM excess burst, bytes" }, \
 	{ "police_yellow", VS_ARG_STR, false, "police: yellow frames pass (default) or drop" }
 

@@ -454,6 +454,7 @@ static json_t *convert(const struct vs_command_spec *c, const struct vs_arg_spec
 
 	switch (a->type) {
 	case VS_ARG_UINT:
+	case VS_ARG_U64:
 		errno = 0;
 		/* strtoull would accept " 12", "-1" and "+1": only digits are a uint. */
 		if (!isdigit((unsigned char)val[0]))

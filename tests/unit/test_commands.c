@@ -36,7 +36,7 @@ static void test_table_args(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 		for (; n < ARGS_SANE_MAX && a[n].name != NULL; n++) {
 			CU_ASSERT_PTR_NOT_NULL(a[n].help);
-			CU_ASSERT_TRUE(a[n].type <= VS_ARG_MAC);
+			CU_ASSERT_TRUE(a[n].type <= VS_ARG_U64);
 			CU_ASSERT_PTR_NOT_NULL(vs_arg_type_name(a[n].type));
 			for (int j = 0; j < n; j++)
 				CU_ASSERT_NOT_EQUAL(strcmp(a[n].name, a[j].name), 0);
