@@ -33,6 +33,22 @@ static void port_from(const char *text, struct vs_port_cfg *p)
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 }
 
+/* Each of n port.add args refused with its errno and field. */
+static void expect_add_refused(const struct bad_args *bad, size_t n)
+{
+	struct vs_port_cfg p;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = vs_test_json(bad[i].json);
+		struct vs_err e;
+		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
+
+		json_decref(o);
+		CU_ASSERT_EQUAL(rc, -bad[i].code);
+		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
+	}
+}
+
 /* port.add args are decoded by the same function: errors name "args.<arg>". */
 static void test_port_add_args(void)
 {
@@ -44,17 +60,8 @@ static void test_port_add_args(void)
 		  "args.owner" },
 		{ "{'name': 'vm1', 'socket': '/s', 'mode': 'trunk'}", EINVAL, "args.allowed" },
 	};
-	struct vs_port_cfg p;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		json_t *o = vs_test_json(bad[i].json);
-		struct vs_err e;
-		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
-
-		json_decref(o);
-		CU_ASSERT_EQUAL(rc, -bad[i].code);
-		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
-	}
+	expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Policer settings: the combinations refused, the field named, and the bursts' defaults. */
@@ -84,15 +91,7 @@ static void test_police(void)
 	struct vs_port_cfg p;
 	uint64_t cbs, ebs;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		json_t *o = vs_test_json(bad[i].json);
-		struct vs_err e;
-		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
-
-		json_decref(o);
-		CU_ASSERT_EQUAL(rc, -bad[i].code);
-		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
-	}
+	expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
 	/* srTCM, default burst: 10 ms at 1 Gbit/s; no excess burst unless asked */
 	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 1000000000}", &p);
 	vs_police_bursts(&p.police, p.mtu, &cbs, &ebs);
