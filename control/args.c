@@ -23,13 +23,10 @@ static int check_type(const struct vs_arg_spec *a, const json_t *v, const char *
 {
 	switch (a->type) {
 	case VS_ARG_U64:
-		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return vs_err_set(e, EINVAL, field, "expected an unsigned integer");
-		return 0;
 	case VS_ARG_UINT:
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return vs_err_set(e, EINVAL, field, "expected an unsigned integer");
-		if (json_integer_value(v) > UINT32_MAX)
+		if (a->type == VS_ARG_UINT && json_integer_value(v) > UINT32_MAX)
 			return vs_err_set(e, ERANGE, field, "value too large");
 		return 0;
 	case VS_ARG_BOOL:

@@ -143,14 +143,15 @@ void vs_police_bursts(const struct vs_police_cfg *p, uint16_t mtu, uint64_t *cbs
 static int police_args(const json_t *o, const char *prefix, struct vs_police_cfg *p,
 		       struct vs_err *e)
 {
-	static const struct {
+	const struct {
 		const char *name;
 		uint64_t max;
+		uint64_t *to;
 	} nums[] = {
-		{ "police_rate", VS_POLICE_RATE_MAX },
-		{ "police_peak_rate", VS_POLICE_RATE_MAX },
-		{ "police_burst", VS_POLICE_BURST_MAX },
-		{ "police_peak_burst", VS_POLICE_BURST_MAX },
+		{ "police_rate", VS_POLICE_RATE_MAX, &p->rate_bps },
+		{ "police_peak_rate", VS_POLICE_RATE_MAX, &p->peak_rate_bps },
+		{ "police_burst", VS_POLICE_BURST_MAX, &p->burst },
+		{ "police_peak_burst", VS_POLICE_BURST_MAX, &p->peak_burst },
 	};
 	char f[160];
 	json_t *v;
@@ -162,14 +163,7 @@ static int police_args(const json_t *o, const char *prefix, struct vs_police_cfg
 		if (x > nums[i].max)
 			return vs_err_set(e, ERANGE, FIELD(f, prefix, nums[i].name),
 					  "%" PRIu64 ": at most %" PRIu64, x, nums[i].max);
-		if (i == 0)
-			p->rate_bps = x;
-		else if (i == 1)
-			p->peak_rate_bps = x;
-		else if (i == 2)
-			p->burst = (uint32_t)x;
-		else
-			p->peak_burst = (uint32_t)x;
+		*nums[i].to = x;
 	}
 	if ((v = json_object_get(o, "police_yellow")) != NULL) {
 		const char *y = json_string_value(v);
@@ -525,12 +519,13 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 		const struct vs_police_cfg *pc = &p->police;
 		json_object_set_new(o, "police_rate", json_integer((json_int_t)pc->rate_bps));
 		if (pc->burst)
-			json_object_set_new(o, "police_burst", json_integer(pc->burst));
+			json_object_set_new(o, "police_burst", json_integer((json_int_t)pc->burst));
 		if (pc->peak_rate_bps)
 			json_object_set_new(o, "police_peak_rate",
 					    json_integer((json_int_t)pc->peak_rate_bps));
 		if (pc->peak_burst)
-			json_object_set_new(o, "police_peak_burst", json_integer(pc->peak_burst));
+			json_object_set_new(o, "police_peak_burst",
+					    json_integer((json_int_t)pc->peak_burst));
 		json_object_set_new(o, "police_yellow",
 				    json_string(pc->yellow_drop ? "drop" : "pass"));
 	}

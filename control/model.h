@@ -36,8 +36,8 @@ int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, .
 struct vs_police_cfg {
 	uint64_t rate_bps;	/* CIR; 0 = no policer */
 	uint64_t peak_rate_bps;	/* PIR */
-	uint32_t burst;	/* CBS, bytes; 0 = default: 10 ms at the rate, >= 2 frames */
-	uint32_t peak_burst;	/* trTCM PBS (0 = default as burst) / srTCM EBS (0 = none) */
+	uint64_t burst;	/* CBS, bytes; 0 = default: 10 ms at the rate, >= 2 frames */
+	uint64_t peak_burst;	/* trTCM PBS (0 = default as burst) / srTCM EBS (0 = none) */
 	bool yellow_drop;
 };
 

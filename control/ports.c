@@ -264,10 +264,6 @@ static int eth_setup(uint16_t pid, const struct vs_port_cfg *cfg, struct vs_port
 	uint16_t nrxq = RTE_MIN(nq, info.max_rx_queues);
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;
-	/* Link-state interrupts where the device has them: a bond passes this on to its
-	 * members, and a member that claims LSC support is otherwise never polled. */
-	if (info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC))
-		conf.intr_conf.lsc = 1;
 	if (cfg->mtu > RTE_ETHER_MTU && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
@@ -413,22 +409,44 @@ void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
 	rte_free(rt);
 }
 
-/* The bond's members: link as the member reports it, and whether the bond uses it. */
+/* A bond's members as it sees them now: the link each reports, and which it uses. */
+struct bond_now {
+	int n_active;
+	bool up[VS_BOND_MEMBERS_MAX];
+	bool active[VS_BOND_MEMBERS_MAX];
+};
+
+static bool eth_link_is_up(uint16_t port)
+{
+	struct rte_eth_link link;
+	return rte_eth_link_get_nowait(port, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
+}
+
+static void bond_now_get(const struct vs_port_rt *rt, struct bond_now *b)
+{
+	uint16_t active[RTE_MAX_ETHPORTS];
+	int n = rte_eth_bond_active_slaves_get(rt->eth_port, active, RTE_MAX_ETHPORTS);
+
+	b->n_active = n < 0 ? 0 : n;
+	for (uint16_t i = 0; i < rt->n_members; i++) {
+		b->up[i] = eth_link_is_up(rt->members[i]);
+		b->active[i] = false;
+		for (int k = 0; k < b->n_active; k++)
+			b->active[i] |= active[k] == rt->members[i];
+	}
+}
+
+/* Logs and counts what changed in a bond's members since the last poll. */
 static void poll_bond_members(const struct vs_port *p)
 {
 	struct vs_port_rt *rt = p->rt;
 	char members[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX];
-	uint16_t active[RTE_MAX_ETHPORTS];
-	int n_active = rte_eth_bond_active_slaves_get(rt->eth_port, active, RTE_MAX_ETHPORTS);
+	struct bond_now b;
 
+	bond_now_get(rt, &b);
 	vs_members_split(p->cfg.members, members, VS_BOND_MEMBERS_MAX);
 	for (uint16_t i = 0; i < rt->n_members; i++) {
-		struct rte_eth_link link;
-		bool up = rte_eth_link_get_nowait(rt->members[i], &link) == 0 &&
-			  link.link_status == RTE_ETH_LINK_UP;
-		bool is_active = false;
-		for (int k = 0; k < n_active; k++)
-			is_active |= active[k] == rt->members[i];
+		bool up = b.up[i], is_active = b.active[i];
 		if (up != rt->member_up[i]) {
 			rt->member_up[i] = up;
 			if (up)
@@ -442,8 +460,8 @@ static void poll_bond_members(const struct vs_port *p)
 			rt->member_active[i] = is_active;
 			rt->active_changes++;
 			VS_LOG(NOTICE, "bond %s: member %s %s the bond (%d of %u active)",
-			       p->cfg.name, members[i], is_active ? "joined" : "left",
-			       n_active < 0 ? 0 : n_active, rt->n_members);
+			       p->cfg.name, members[i], is_active ? "joined" : "left", b.n_active,
+			       rt->n_members);
 		}
 	}
 }
@@ -452,14 +470,11 @@ void vs_ports_poll_links(void)
 {
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
 		struct vs_port *p = &vs_st.ports[i];
-		struct rte_eth_link link;
 		if (!p->in_use || p->rt->type != VS_PORT_DPDK)
 			continue;
 		if (p->cfg.type == VS_PORT_BOND)
 			poll_bond_members(p);
-		if (rte_eth_link_get_nowait(p->rt->eth_port, &link) < 0)
-			continue;
-		uint32_t up = link.link_status == RTE_ETH_LINK_UP;
+		uint32_t up = eth_link_is_up(p->rt->eth_port);
 		if (atomic_exchange(&p->rt->link_up, up) != up)
 			VS_LOG(NOTICE, "port %s: link %s", p->cfg.name, up ? "up" : "down");
 	}
@@ -489,21 +504,16 @@ json_t *vs_bond_to_json(uint16_t slot)
 	const struct vs_port *p = &vs_st.ports[slot];
 	const struct vs_port_rt *rt = p->rt;
 	char members[VS_BOND_MEMBERS_MAX][VS_DEVARGS_MAX];
-	uint16_t active[RTE_MAX_ETHPORTS];
-	int n_active = rte_eth_bond_active_slaves_get(rt->eth_port, active, RTE_MAX_ETHPORTS);
-	struct rte_eth_link link;
+	struct bond_now b;
 	json_t *ms = json_array();
 
+	bond_now_get(rt, &b);
 	vs_members_split(p->cfg.members, members, VS_BOND_MEMBERS_MAX);
 	for (uint16_t i = 0; i < rt->n_members; i++) {
 		uint16_t mid = rt->members[i];
 		struct rte_eth_stats st = { 0 };
-		bool is_active = false;
-		for (int k = 0; k < n_active; k++)
-			is_active |= active[k] == mid;
+		bool up = b.up[i], is_active = b.active[i];
 		rte_eth_stats_get(mid, &st);
-		bool up = rte_eth_link_get_nowait(mid, &link) == 0 &&
-			  link.link_status == RTE_ETH_LINK_UP;
 		json_t *m = json_pack("{s:s, s:i, s:s, s:b, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
 				      "devargs", members[i], "ethdev_port", mid, "link",
 				      up ? "up" : "down", "active", is_active, "link_down_events",
@@ -525,11 +535,10 @@ json_t *vs_bond_to_json(uint16_t slot)
 					  info.selected == SELECTED));
 		json_array_append_new(ms, m);
 	}
-	bool up = rte_eth_link_get_nowait(rt->eth_port, &link) == 0 &&
-		  link.link_status == RTE_ETH_LINK_UP;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:o}", "name", p->cfg.name, "mode",
-			      vs_bond_mode_name(p->cfg.bond_mode), "link", up ? "up" : "down",
-			      "active_members", n_active < 0 ? 0 : n_active, "active_changes",
+			      vs_bond_mode_name(p->cfg.bond_mode), "link",
+			      eth_link_is_up(rt->eth_port) ? "up" : "down", "active_members",
+			      b.n_active, "active_changes",
 			      (json_int_t)rt->active_changes, "members", ms);
 	if (p->cfg.bond_mode != VS_BOND_ACTIVE_BACKUP)
 		json_object_set_new(o, "xmit_policy",

@@ -29,31 +29,30 @@ static void port_vlan(const struct vs_port_cfg *c, struct vs_port_vlan *pv)
 	}
 }
 
+static bool police_cfg_equal(const struct vs_police_cfg *a, const struct vs_police_cfg *b)
+{
+	return a->rate_bps == b->rate_bps && a->peak_rate_bps == b->peak_rate_bps &&
+	       a->burst == b->burst && a->peak_burst == b->peak_burst &&
+	       a->yellow_drop == b->yellow_drop;
+}
+
 /*
  * The port's policer profile, each worker that polls the port getting 1/share of the rates
- * (bursts are not divided: each share may still pass one full burst). Reuses the last
- * published one, id included, while config and share are unchanged.
+ * (bursts are not divided: each share may still pass one full burst).
  */
 static void port_police(struct vs_port *p, uint16_t share, struct vs_dp_police *out)
 {
 	static uint32_t next_id;
 	const struct vs_police_cfg *c = &p->cfg.police;
-
-	if (c->rate_bps == 0) {
-		memset(out, 0, sizeof(*out));
-		return;
-	}
-	if (p->police.id != 0 && share == p->police_share &&
-	    memcmp(c, &p->police_cfg, sizeof(*c)) == 0) {
-		*out = p->police;
-		return;
-	}
 	uint64_t cbs, ebs_or_pbs;
-	vs_police_bursts(c, p->cfg.mtu, &cbs, &ebs_or_pbs);
+	int rc;
+
 	memset(out, 0, sizeof(*out));
+	if (c->rate_bps == 0)
+		return;
+	vs_police_bursts(c, p->cfg.mtu, &cbs, &ebs_or_pbs);
 	out->trtcm = c->peak_rate_bps != 0;
 	out->yellow_drop = c->yellow_drop;
-	int rc;
 	if (out->trtcm) {
 		struct rte_meter_trtcm_params tp = { .cir = c->rate_bps / 8 / share,
 						     .pir = c->peak_rate_bps / 8 / share,
@@ -69,12 +68,13 @@ static void port_police(struct vs_port *p, uint16_t share, struct vs_dp_police *
 		memset(out, 0, sizeof(*out));
 		return;
 	}
-	if (++next_id == 0)
-		next_id = 1;
-	out->id = next_id;
-	p->police = *out;
-	p->police_cfg = *c;
-	p->police_share = share;
+	if (p->police_id == 0 || !police_cfg_equal(c, &p->police_cfg)) {
+		if (++next_id == 0)
+			next_id = 1;
+		p->police_id = next_id;
+		p->police_cfg = *c;
+	}
+	out->id = p->police_id;
 }
 
 static void snapshot_free(struct vs_snapshot *s)

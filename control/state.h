@@ -21,11 +21,10 @@ struct vs_port {
 	struct vs_port_cfg cfg;
 	struct vs_port_rt *rt;
 	struct vs_port_counters base;	/* worker counters of the slot when added */
-	/* the policer last published, to keep its id (and the workers' buckets) when only
-	 * something else changed */
-	struct vs_dp_police police;
+	/* the policer settings last published and their id: the id, and so the workers'
+	 * buckets, stay while only something else changes */
 	struct vs_police_cfg police_cfg;
-	uint16_t police_share;	/* workers the rates were divided by */
+	uint32_t police_id;
 };
 
 struct vs_state {

@@ -72,6 +72,7 @@ class BondedUplink:
             vm_port('vm1', sw.path('vm1.sock'), 2003),
         ])
         self.tors = []
+        self.cut_rx = []  # what a ToR that was cut had received
         if self.lacp:
             sw.start()
             # The partner's bond takes its first member's MAC, TOR: virtio-user has no
@@ -110,7 +111,7 @@ class BondedUplink:
     def tor_recv(self):
         if self.lacp:
             return self.tor.recv(2)  # its bond, after the two members
-        frames, self.cut_rx = getattr(self, 'cut_rx', []), []
+        frames, self.cut_rx = self.cut_rx, []
         return frames + [f for t in self.tors if not t._closed for f in t.recv(0)]
 
     def tor_wait(self, n, ms):

@@ -2,12 +2,11 @@
 changing a port's VLAN and a trunk's allowed list, client-mode reconnect after the VM side
 restarts, and a vswd restart under running VMs."""
 
-import threading
 import time
 import unittest
 
 from peer import Peer, eth_frame, parse_eth
-from vswlib import PEER, Switch, vm_port
+from vswlib import PEER, Churn, Switch, vm_port
 
 BCAST = 'ff:ff:ff:ff:ff:ff'
 A, B, C = '02:00:00:00:0a:01', '02:00:00:00:0b:02', '02:00:00:00:0c:03'
@@ -60,42 +59,21 @@ class RuntimeTest(unittest.TestCase):
 
     def test_hot_add_remove_while_traffic_runs(self):
         sw = self.sw
-        errors = []
-        done = [0]
-        stop = threading.Event()
 
-        def churn():
-            # its own control connection: the test thread keeps the other
-            c = Switch.__new__(Switch)
-            c.sock, c.log_path = sw.sock, sw.log_path
-            c.connect()
-            try:
-                while not stop.is_set():
-                    n = done[0]
-                    c.call('port.add', name=f'hot{n % 3}', socket=sw.path(f'hot{n % 3}.sock'),
-                           vlan=2003)
-                    c.call('port.set', name='up', allowed='2003-2005' if n % 2 else '2003-2004')
-                    c.call('port.del', name=f'hot{n % 3}')
-                    done[0] = n + 1
-            except Exception as e:  # noqa: BLE001 - reported below
-                errors.append(e)
-            finally:
-                c.conn.close()
+        def step(c, n):
+            c.call('port.add', name=f'hot{n % 3}', socket=sw.path(f'hot{n % 3}.sock'), vlan=2003)
+            c.call('port.set', name='up', allowed='2003-2005' if n % 2 else '2003-2004')
+            c.call('port.del', name=f'hot{n % 3}')
 
-        t = threading.Thread(target=churn)
-        t.start()
         sent = got = batches = 0
-        try:
+        with Churn(sw, step) as ch:
             # stream until the churn has made at least 10 rounds of changes
-            while (done[0] < 10 or batches < 10) and batches < 500 and not errors:
+            while (ch.rounds < 10 or batches < 10) and batches < 500 and not ch.errors:
                 s, g = self.stream(1)
                 sent, got, batches = sent + s, got + g, batches + 1
-        finally:
-            stop.set()
-            t.join(30)
-        self.assertEqual(errors, [])
-        self.assertGreaterEqual(done[0], 10, 'the churn thread made changes while traffic ran')
-        self.assertEqual(got, sent, f'lost {sent - got} of {sent} frames during {done[0]} rounds')
+        self.assertEqual(ch.errors, [])
+        self.assertGreaterEqual(ch.rounds, 10, 'the churn thread made changes while traffic ran')
+        self.assertEqual(got, sent, f'lost {sent - got} of {sent} frames during {ch.rounds} rounds')
         self.assertEqual(sw.call('stats')['ports'], 3)
 
     def test_hot_added_port_carries_traffic_and_removal_is_clean(self):

@@ -2,12 +2,11 @@
 snapshot swaps with two readers. Both workers share CPU 1 here (2-CPU machines), which halves
 their speed but exercises every multi-worker path."""
 
-import threading
 import time
 import unittest
 
 from peer import Peer, eth_frame, parse_eth
-from vswlib import PEER, Switch, vm_port
+from vswlib import PEER, Churn, Switch, vm_port
 
 BCAST = 'ff:ff:ff:ff:ff:ff'
 A, B = '02:00:00:00:0a:01', '02:00:00:00:0b:02'
@@ -47,27 +46,13 @@ class TwoWorkersTest(unittest.TestCase):
         # the uplink gets both floods, tagged, whichever worker sent them
         self.assertEqual([parse_eth(f)[2] for f in p.recv(0)], [2003, 2003])
         p.clear()
-        stop, errors, rounds = threading.Event(), [], [0]
 
-        def churn():
-            c = Switch.__new__(Switch)
-            c.sock, c.log_path = sw.sock, sw.log_path
-            c.connect()
-            try:
-                while not stop.is_set():
-                    c.call('port.add', name='hot', socket=sw.path('hot.sock'), vlan=2003,
-                           queues=2)
-                    c.call('port.del', name='hot')
-                    rounds[0] += 1
-            except Exception as e:  # noqa: BLE001
-                errors.append(e)
-            finally:
-                c.conn.close()
+        def step(c, _):
+            c.call('port.add', name='hot', socket=sw.path('hot.sock'), vlan=2003, queues=2)
+            c.call('port.del', name='hot')
 
-        t = threading.Thread(target=churn)
-        t.start()
         sent = got1 = got2 = 0
-        try:
+        with Churn(sw, step) as ch:
             for _ in range(20):
                 sent += p.send(1, eth_frame(B, A, payload=b'a->b'), count=100)
                 p.send(2, eth_frame(A, B, payload=b'b->a'), count=100)
@@ -75,11 +60,8 @@ class TwoWorkersTest(unittest.TestCase):
                 p.wait(1, 100, 2000)
                 got2 += len(p.recv(2))
                 got1 += len(p.recv(1))
-        finally:
-            stop.set()
-            t.join(30)
-        self.assertEqual(errors, [])
-        self.assertGreater(rounds[0], 3)
+        self.assertEqual(ch.errors, [])
+        self.assertGreater(ch.rounds, 3)
         self.assertEqual((got1, got2), (sent, sent), 'no loss in either direction')
         self.assertEqual(p.recv(0), [], 'known unicast never leaks to the uplink')
         workers = sw.call('stats')['workers']

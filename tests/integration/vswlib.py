@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -183,3 +184,36 @@ def _rewrite_ports(self, ports, static_macs=None):
 
 
 Switch.rewrite_ports = _rewrite_ports
+
+
+class Churn:
+    """Runs step(conn, round) over and over on a second control connection, in a thread, while
+    the test sends traffic. `with Churn(sw, step) as ch:`; then ch.rounds and ch.errors."""
+
+    def __init__(self, sw, step):
+        self.sw, self.step = sw, step
+        self.rounds, self.errors = 0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        c = Switch.__new__(Switch)
+        c.sock, c.log_path, c.conn = self.sw.sock, self.sw.log_path, None
+        try:
+            c.connect()
+            while not self._stop.is_set():
+                self.step(c, self.rounds)
+                self.rounds += 1
+        except Exception as e:  # noqa: BLE001 - the test asserts errors == []
+            self.errors.append(e)
+        finally:
+            if c.conn is not None:
+                c.conn.close()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(30)
