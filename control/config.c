@@ -67,6 +67,7 @@ void vs_port_cfg_defaults(struct vs_port_cfg *p)
 	p->mode = VS_MODE_ACCESS;
 	p->mtu = VS_MTU_DEFAULT;
 	p->xmit_policy = VS_XMIT_L23;
+	p->qos.def = VS_QOS_BEST_EFFORT;
 }
 
 void vs_config_defaults(struct vs_config *c)
@@ -347,6 +348,8 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 		return rc;
 	if ((rc = police_args(o, prefix, &p->police, e)) < 0)
 		return rc;
+	if ((rc = vs_qos_args(o, prefix, &p->qos, e)) < 0)
+		return rc;
 	return vs_port_cfg_validate(p, prefix, e);
 }
 
@@ -364,6 +367,8 @@ int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *
 	if ((rc = vlan_args(o, prefix, &n, e)) < 0)
 		return rc;
 	if ((rc = police_args(o, prefix, &n.police, e)) < 0)
+		return rc;
+	if ((rc = vs_qos_args(o, prefix, &n.qos, e)) < 0)
 		return rc;
 	if ((rc = vs_port_cfg_validate(&n, prefix, e)) < 0)
 		return rc;
@@ -450,7 +455,8 @@ int vs_port_cfg_validate(const struct vs_port_cfg *p, const char *prefix, struct
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "allowed"),
 					  "a trunk port needs allowed VLANs or a native VLAN");
 	}
-	return police_validate(&p->police, p->mtu, prefix, e);
+	int rc = police_validate(&p->police, p->mtu, prefix, e);
+	return rc < 0 ? rc : vs_qos_validate(&p->qos, prefix, e);
 }
 
 int vs_port_cfg_check_unique(const struct vs_port_cfg *p, const struct vs_port_cfg *const *others,
@@ -529,6 +535,7 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 		json_object_set_new(o, "police_yellow",
 				    json_string(pc->yellow_drop ? "drop" : "pass"));
 	}
+	vs_qos_cfg_to_json(&p->qos, o);
 	if (p->owner[0])
 		json_object_set_new(o, "owner", json_string(p->owner));
 	if (p->group[0])

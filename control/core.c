@@ -56,12 +56,20 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 		err_prefix(e, prefix);
 		return rc;
 	}
+	if ((rc = vs_qos_create(cfg, (uint16_t)slot, &p->qos, e)) < 0) {
+		vs_port_rt_destroy(cfg, p->rt);
+		p->rt = NULL;
+		err_prefix(e, prefix);
+		return rc;
+	}
 	p->cfg = *cfg;
 	p->seq = ++vs_st.next_seq;
 	vs_port_counters_sum((uint16_t)slot, &p->base);
 	p->in_use = true;
 	if ((rc = vs_snapshot_publish(e)) < 0) {
 		p->in_use = false;
+		vs_qos_destroy(p->qos);
+		p->qos = NULL;
 		vs_port_rt_destroy(cfg, p->rt);
 		p->rt = NULL;
 		return rc;
@@ -90,6 +98,8 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 	}
 	/* No worker sees the port any more: its MACs and runtime can go. */
 	vs_fdb_flush(vs_dp.fdb, 0, (uint16_t)slot, true);
+	vs_qos_destroy(p->qos);
+	p->qos = NULL;
 	vs_port_rt_destroy(&p->cfg, p->rt);
 	p->rt = NULL;
 	VS_LOG(INFO, "port %s removed", name);
@@ -110,11 +120,25 @@ int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
 	if (n.mtu != old.mtu && n.type == VS_PORT_DPDK)
 		return vs_err_set(e, ENOTSUP, "args.mtu",
 				  "the MTU of a dpdk port is set when it is added");
-	p->cfg = n;
-	if ((rc = vs_snapshot_publish(e)) < 0) {
-		p->cfg = old;
+	/* A new scheduler when its shape changes; the old one (and what is queued in it) goes
+	 * once no worker sees it. Classification changes need only the new snapshot. */
+	struct vs_qos *old_qos = p->qos, *new_qos = old_qos;
+	if (vs_qos_needs_new(&old.qos, &n.qos) &&
+	    (rc = vs_qos_create(&n, (uint16_t)slot, &new_qos, e)) < 0) {
+		err_prefix(e, "args");
 		return rc;
 	}
+	p->cfg = n;
+	p->qos = new_qos;
+	if ((rc = vs_snapshot_publish(e)) < 0) {
+		p->cfg = old;
+		p->qos = old_qos;
+		if (new_qos != old_qos)
+			vs_qos_destroy(new_qos);
+		return rc;
+	}
+	if (new_qos != old_qos)
+		vs_qos_destroy(old_qos);
 	/* Entries of VLANs the port left would only misdirect until they age. */
 	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++)
 		if (vs_port_cfg_in_vlan(&old, (uint16_t)v) && !vs_port_cfg_in_vlan(&n, (uint16_t)v))

@@ -243,7 +243,11 @@ static int h_stats(const json_t *args, json_t **r, struct vs_err *e)
 	return 0;
 }
 
-static int h_bond_show(const json_t *args, json_t **r, struct vs_err *e)
+/* {key: [to_json(slot) for the ports that pass keep, in add order]}; with a "name" argument,
+ * only that port, and an error naming it when it is not there or does not pass keep. */
+static int ports_report(const json_t *args, json_t **r, struct vs_err *e, const char *key,
+			const char *what, bool (*keep)(const struct vs_port_cfg *),
+			json_t *(*to_json)(uint16_t))
 {
 	const char *name = json_object_get(args, "name") ? str_arg(args, "name") : NULL;
 	int slots[VS_MAX_PORTS];
@@ -252,15 +256,36 @@ static int h_bond_show(const json_t *args, json_t **r, struct vs_err *e)
 
 	for (int i = 0; i < n; i++) {
 		const struct vs_port_cfg *c = &vs_st.ports[slots[i]].cfg;
-		if (c->type == VS_PORT_BOND && (name == NULL || strcmp(c->name, name) == 0))
-			json_array_append_new(a, vs_bond_to_json((uint16_t)slots[i]));
+		if (keep(c) && (name == NULL || strcmp(c->name, name) == 0))
+			json_array_append_new(a, to_json((uint16_t)slots[i]));
 	}
 	if (name != NULL && json_array_size(a) == 0) {
 		json_decref(a);
-		return vs_err_set(e, ENOENT, "args.name", "no bond port '%s'", name);
+		return vs_err_set(e, ENOENT, "args.name", "no %s '%s'", what, name);
 	}
-	*r = json_pack("{s:o}", "bonds", a);
+	*r = json_pack("{s:o}", key, a);
 	return 0;
+}
+
+static bool is_bond(const struct vs_port_cfg *c)
+{
+	return c->type == VS_PORT_BOND;
+}
+
+static bool any_port(const struct vs_port_cfg *c)
+{
+	(void)c;
+	return true;
+}
+
+static int h_bond_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	return ports_report(args, r, e, "bonds", "bond port", is_bond, vs_bond_to_json);
+}
+
+static int h_qos_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	return ports_report(args, r, e, "ports", "port", any_port, vs_qos_to_json);
 }
 
 const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
@@ -281,4 +306,5 @@ const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
 	[VS_CMD_CONFIG_SAVE] = h_config_save,
 	[VS_CMD_STATS] = h_stats,
 	[VS_CMD_BOND_SHOW] = h_bond_show,
+	[VS_CMD_QOS_SHOW] = h_qos_show,
 };

@@ -116,6 +116,15 @@ static struct vs_snapshot *build(void)
 				s->rxq[w][s->n_rxq[w]++] = (struct vs_dp_rxq){ i, q };
 		}
 		port_police(p, (uint16_t)RTE_MIN(nq, vs_dp.n_workers), &s->ports[i].police);
+		struct vs_dp_classify *cl = &s->ports[i].classify;
+		cl->trust = p->cfg.qos.trust;
+		cl->def = p->cfg.qos.def;
+		vs_qos_class_map(&p->cfg.qos, cl->map);
+		if (p->qos != NULL) {
+			uint16_t o = p->qos->owner;
+			s->ports[i].qos = p->qos;
+			s->qos_ports[o][s->n_qos[o]++] = i;
+		}
 	}
 	s->flood_ports = rte_malloc("vs_flood", sizeof(uint16_t) * (total + 1), 0);
 	if (s->flood_ports == NULL) {

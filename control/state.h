@@ -25,6 +25,7 @@ struct vs_port {
 	 * buckets, stay while only something else changes */
 	struct vs_police_cfg police_cfg;
 	uint32_t police_id;
+	struct vs_qos *qos;	/* egress scheduler, NULL without qos_rate */
 };
 
 struct vs_state {
@@ -62,6 +63,15 @@ int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, st
 void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt);
 void vs_ports_poll_links(void);
 json_t *vs_bond_to_json(uint16_t slot);	/* a bond port's mode, members, LACP state */
+
+/* qos.c: a port's egress scheduler (*out NULL when cfg has no qos_rate). */
+int vs_qos_create(const struct vs_port_cfg *cfg, uint16_t slot, struct vs_qos **out,
+		  struct vs_err *e);
+/* Call only once no snapshot references q any more; frees what is still queued. */
+void vs_qos_destroy(struct vs_qos *q);
+/* Whether going from a to b needs a new scheduler (rate or queue length changed). */
+bool vs_qos_needs_new(const struct vs_qos_cfg *a, const struct vs_qos_cfg *b);
+json_t *vs_qos_to_json(uint16_t slot);
 
 /* fdb.c: the FDB's single writer. */
 struct vs_fdb *vs_fdb_create(uint32_t size, uint32_t aging_s, struct rte_rcu_qsbr *qsbr);

@@ -19,7 +19,9 @@
 #include <rte_meter.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
+#include <rte_sched.h>
 
+#include "classify.h"
 #include "drops.h"
 #include "fdb.h"
 #include "frame.h"
@@ -36,6 +38,7 @@ struct vs_pkt_meta {
 	uint16_t vid;
 	uint16_t out_port;	/* port slot, or VS_PORT_FLOOD */
 	uint8_t tagged;	/* the frame data currently carries an 802.1Q tag */
+	uint8_t cls;	/* enum vs_qos_class, set at ingress */
 };
 
 static inline struct vs_pkt_meta *vs_meta(struct rte_mbuf *m)
@@ -79,12 +82,50 @@ struct vs_dp_police {
 	} prof;
 };
 
+/* Per-class counters of an egress scheduler; written by its owner worker only. */
+struct vs_qos_class_counters {
+	uint64_t enqueued;	/* accepted into the class queue */
+	uint64_t dropped;	/* queue full (tail drop) */
+	uint64_t sent;	/* left the scheduler towards the port */
+	uint64_t sent_bytes;
+};
+
+/*
+ * A port's egress scheduler. rte_sched wants one lcore for enqueue and dequeue: the owner
+ * worker. Other workers hand frames over through the MP/SC ring; the owner drains the ring,
+ * runs the scheduler and transmits. Created by the control thread; replaced (not changed) when
+ * its rate or queue length changes, and freed one grace period after the last snapshot that
+ * references it, with what was still queued in it.
+ */
+struct vs_qos {
+	struct rte_sched_port *sched;
+	struct rte_ring *handoff;
+	uint16_t owner;	/* worker id */
+	uint16_t port;	/* slot */
+	uint64_t rate_bps;
+	uint32_t queue;
+	struct vs_qos_class_counters cls[VS_QOS_CLASSES];	/* dp (owner): w; cp: r */
+} __rte_cache_aligned;
+
+/* Where a class sits in rte_sched's pipe: critical alone in the highest strict-priority TC,
+ * best-effort and scavenger in two WRR queues of the best-effort TC. */
+#define VS_QOS_WRR_BEST_EFFORT 8	/* WRR weights: best-effort gets 8/9 of what is left */
+#define VS_QOS_WRR_SCAVENGER 1
+
+static inline void vs_qos_class_tc(uint8_t cls, uint32_t *tc, uint32_t *queue)
+{
+	*tc = cls == VS_QOS_CRITICAL ? 0 : RTE_SCHED_TRAFFIC_CLASS_BE;
+	*queue = cls == VS_QOS_SCAVENGER ? 1 : 0;
+}
+
 /* One port slot of a snapshot. */
 struct vs_dp_port {
 	struct vs_port_rt *rt;	/* NULL: free slot */
 	struct vs_port_vlan vlan;
 	uint32_t max_len;	/* longest untagged frame it may send: MTU + 14 */
 	struct vs_dp_police police;
+	struct vs_dp_classify classify;
+	struct vs_qos *qos;	/* egress scheduler, or NULL: frames go straight out */
 };
 
 /* A worker's run-time state of one port's policer. */
@@ -114,6 +155,9 @@ struct vs_snapshot {
 	/* Bonds in 802.3ad mode, polled with an empty tx burst by worker 0 every 50 ms. */
 	uint16_t n_lacp;
 	uint16_t lacp_eth_port[VS_MAX_PORTS];
+	/* Ports with an egress scheduler, by owner worker. */
+	uint16_t n_qos[VS_MAX_WORKERS];
+	uint16_t qos_ports[VS_MAX_WORKERS][VS_MAX_PORTS];
 };
 
 struct vs_port_counters {
@@ -178,5 +222,13 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 void vs_tx_out(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 	       uint16_t n);
 void vs_tx_flush(struct vs_worker *w, const struct vs_snapshot *s);
+/* tx_out.c: transmit on a port now, counting what was sent or dropped; frees every mbuf. */
+void vs_port_send(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		  struct rte_mbuf **pkts, uint16_t n);
+/* qos.c: frames for a port with a scheduler (from vs_tx_flush). */
+void vs_qos_enqueue(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		    struct rte_mbuf **pkts, uint16_t n);
+/* qos.c: run the schedulers this worker owns; returns the frames still queued in them. */
+uint32_t vs_qos_run(struct vs_worker *w, const struct vs_snapshot *s);
 
 #endif

@@ -29,7 +29,12 @@
 	X(PORT_DOWN, "port_down")                                             \
 	X(TX_FULL, "tx_full")
 
-#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_L2(X) VS_DROPS_TX(X)
+/* qos.c: egress scheduler, counted on the egress port */
+#define VS_DROPS_QOS(X)                                                        \
+	X(QOS_QUEUE_FULL, "qos_queue_full")                                   \
+	X(QOS_HANDOFF_FULL, "qos_handoff_full")
+
+#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_L2(X) VS_DROPS_TX(X) VS_DROPS_QOS(X)
 
 enum vs_drop {
 #define X(id, name) VS_DROP_##id,

@@ -52,19 +52,16 @@ static int set_tagging(struct rte_mbuf *m, bool tagged, uint16_t vid)
 	return 0;
 }
 
-static void flush_port(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port)
+void vs_port_send(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		  struct rte_mbuf **pkts, uint16_t n)
 {
-	struct vs_tx_buf *b = &w->txb[port];
 	struct vs_port_counters *c = &w->ports[port];
 	const struct vs_port_rt *rt = s->ports[port].rt;
 	uint32_t len[VS_BURST_MAX];
-	uint16_t n = b->n, sent = 0;
+	uint16_t sent = 0;
 
-	b->n = 0;
-	if (n == 0)
-		return;
 	for (uint16_t i = 0; i < n; i++)
-		len[i] = b->pkts[i]->pkt_len;
+		len[i] = pkts[i]->pkt_len;
 
 	if (rt->type == VS_PORT_VHOST) {
 		int vid = atomic_load_explicit(&rt->vid, memory_order_acquire);
@@ -77,20 +74,34 @@ static void flush_port(struct vs_worker *w, const struct vs_snapshot *s, uint16_
 			uint32_t start = w->id % VS_MAX_QUEUES;
 			uint32_t from = en & ~((1u << start) - 1);
 			uint16_t q = (uint16_t)__builtin_ctz(from ? from : en);
-			sent = rte_vhost_enqueue_burst(vid, (uint16_t)(q * 2), b->pkts, n);
+			sent = rte_vhost_enqueue_burst(vid, (uint16_t)(q * 2), pkts, n);
 			c->drops[VS_DROP_TX_FULL] += n - sent;
 		}
-		rte_pktmbuf_free_bulk(b->pkts, n);	/* rte_vhost copied what it took */
+		rte_pktmbuf_free_bulk(pkts, n);	/* rte_vhost copied what it took */
 	} else {
-		sent = rte_eth_tx_burst(rt->eth_port, w->id, b->pkts, n);
+		sent = rte_eth_tx_burst(rt->eth_port, w->id, pkts, n);
 		if (sent < n) {
 			c->drops[VS_DROP_TX_FULL] += n - sent;
-			rte_pktmbuf_free_bulk(&b->pkts[sent], n - sent);
+			rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 		}
 	}
 	c->tx_packets += sent;
 	for (uint16_t i = 0; i < sent; i++)
 		c->tx_bytes += len[i];
+}
+
+static void flush_port(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port)
+{
+	struct vs_tx_buf *b = &w->txb[port];
+	uint16_t n = b->n;
+
+	b->n = 0;
+	if (n == 0)
+		return;
+	if (s->ports[port].qos != NULL)
+		vs_qos_enqueue(w, s, port, b->pkts, n);
+	else
+		vs_port_send(w, s, port, b->pkts, n);
 }
 
 static void put(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,

@@ -89,6 +89,9 @@ int vs_worker_main(void *arg)
 			vs_tx_out(w, s, pkts, n);
 		}
 		vs_tx_flush(w, s);
+		/* frames still queued in a shaper keep the worker awake */
+		if (unlikely(s->n_qos[w->id] > 0))
+			got += vs_qos_run(w, s);
 		if (unlikely(s->n_lacp > 0 && w->id == 0))
 			lacp_poll(w, s);
 		rte_rcu_qsbr_quiescent(vs_dp.qsbr, w->id);

@@ -36,6 +36,9 @@
  *                "tx_packets", "rx_errors", "tx_errors"}, "lacp"?: {"actor_system",
  *                "actor_key", "actor_state": [flag...], "partner_system", "partner_key",
  *                "partner_state": [flag...], "selected"}}]}]}
+ *   qos.show     {"ports": [{"name", "trust", "default", "critical"?, "scavenger"?,
+ *                "scheduler"?: {"rate", "queue", "owner_worker", "classes": [{"class", "tc",
+ *                "queued", "enqueued", "dropped", "sent", "sent_bytes"}]}}]}
  *   stats        {"fdb": {"entries", "size", "learned", "moved", "aged", "full", ...},
  *                "workers": [{"lcore", "cpu", "busy_loops", "idle_loops", "sleeps"}],
  *                "drops": {reason: count}, "ports": n}
@@ -86,6 +89,16 @@ struct vs_arg_spec {
 	{ "members", VS_ARG_STR, false, "bond: member devargs, separated by ';'" },          \
 	{ "xmit_policy", VS_ARG_STR, false, "bond: l2, l23 (default) or l34" }
 
+/* QoS: classification of what the port sends into the switch, and the egress scheduler
+ * (rte_sched) of what it receives from it; port.add and port.set. */
+#define VS_PORT_ARGS_QOS                                                                   \
+	{ "qos_rate", VS_ARG_U64, false, "qos: egress shaping rate, bits/s (0 = no scheduler)" }, \
+	{ "qos_queue", VS_ARG_UINT, false, "qos: frames per class queue, power of 2 (default 64)" }, \
+	{ "qos_trust", VS_ARG_STR, false, "qos: classify by none (default), pcp or dscp" },  \
+	{ "qos_default", VS_ARG_STR, false, "qos: class of untrusted frames: critical, best-effort (default), scavenger" }, \
+	{ "qos_critical", VS_ARG_STR, false, "qos: code points of the critical class, e.g. 46,48 (\"\" = default)" }, \
+	{ "qos_scavenger", VS_ARG_STR, false, "qos: code points of the scavenger class (\"\" = default)" }
+
 /* Ingress policing (rte_meter) of what the port sends into the switch; port.add and port.set. */
 #define VS_PORT_ARGS_POLICE                                                                \
 	{ "police_rate", VS_ARG_U64, false, "police: committed rate, bits/s (0 = off)" },   \
@@ -115,7 +128,7 @@ struct vs_command_spec {
 	X(VERSION, "version", "show versions", no_args, false)                               \
 	X(PORT_ADD, "port.add", "add a port", port_add_args, true)                           \
 	X(PORT_DEL, "port.del", "remove a port", port_name_args, true)                        \
-	X(PORT_SET, "port.set", "change a port's VLAN and policing settings", port_set_args, true)         \
+	X(PORT_SET, "port.set", "change a port's VLAN, policing and QoS settings", port_set_args, true)         \
 	X(PORT_LIST, "port.list", "list ports with counters", no_args, false)                \
 	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true)        \
 	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false)              \
@@ -126,7 +139,8 @@ struct vs_command_spec {
 	X(CONFIG_SHOW, "config.show", "show the running config", no_args, false)             \
 	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false) \
 	X(STATS, "stats", "switch-wide counters", no_args, false)                            \
-	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true)
+	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true) \
+	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true)
 
 enum vs_command_id {
 #define X(id, name, help, args, pos) VS_CMD_##id,
@@ -152,12 +166,14 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		VS_PORT_ARGS_COMMON,
 		VS_PORT_ARGS_VLAN,
 		VS_PORT_ARGS_POLICE,
+		VS_PORT_ARGS_QOS,
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec port_set_args[] = {
 		{ "name", VS_ARG_STR, true, "port name" },
 		VS_PORT_ARGS_VLAN,
 		VS_PORT_ARGS_POLICE,
+		VS_PORT_ARGS_QOS,
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec mac_show_args[] = {
@@ -182,6 +198,10 @@ static inline const struct vs_command_spec *vs_command_table(void)
 	};
 	static const struct vs_arg_spec bond_show_args[] = {
 		{ "name", VS_ARG_STR, false, "only this bond" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec qos_show_args[] = {
+		{ "name", VS_ARG_STR, false, "only this port" },
 		VS_ARGS_END,
 	};
 	static const struct vs_command_spec table[] = {

@@ -67,4 +67,19 @@ enum vs_port_mode {
 	VS_MODE_TRUNK,	/* allowed list, tagged except the native VLAN */
 };
 
+/* Traffic classes of the QoS stage, highest priority first. */
+enum vs_qos_class {
+	VS_QOS_CRITICAL,	/* strict priority: storage heartbeat, cluster control */
+	VS_QOS_BEST_EFFORT,
+	VS_QOS_SCAVENGER,	/* bulk/background: shares what best-effort leaves, by WRR */
+	VS_QOS_CLASSES,
+};
+
+/* Which field of a received frame picks its class; the port default otherwise. */
+enum vs_qos_trust {
+	VS_TRUST_NONE,	/* every frame gets the port default */
+	VS_TRUST_PCP,	/* 802.1p priority of a tagged frame */
+	VS_TRUST_DSCP,	/* DSCP of an IPv4/IPv6 packet */
+};
+
 #endif

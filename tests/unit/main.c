@@ -46,6 +46,7 @@ int main(void)
 		vs_test_config_suite,
 		vs_test_port_cfg_suite,
 		vs_test_commands_suite,
+		vs_test_qos_suite,
 	};
 	unsigned int failures;
 

@@ -12,6 +12,7 @@ CU_ErrorCode vs_test_vlan_set_suite(void);
 CU_ErrorCode vs_test_config_suite(void);
 CU_ErrorCode vs_test_port_cfg_suite(void);
 CU_ErrorCode vs_test_commands_suite(void);
+CU_ErrorCode vs_test_qos_suite(void);
 
 struct vs_test {
 	const char *name;

@@ -43,10 +43,10 @@ static void test_table_args(void)
 			CU_ASSERT_PTR_EQUAL(vs_arg_find(&t[i], a[n].name), &a[n]);
 		}
 		CU_ASSERT_TRUE(n < ARGS_SANE_MAX);	/* terminated by VS_ARGS_END */
-		/* The CLI's bare first word is a string (a port name; optional for bond show). */
+		/* The CLI's bare first word is a string (a port name; optional for the show commands). */
 		if (t[i].first_positional) {
 			CU_ASSERT_TRUE_FATAL(n > 0);
-			CU_ASSERT_TRUE(a[0].required || i == VS_CMD_BOND_SHOW);
+			CU_ASSERT_TRUE(a[0].required || i == VS_CMD_BOND_SHOW || i == VS_CMD_QOS_SHOW);
 			CU_ASSERT_EQUAL(a[0].type, VS_ARG_STR);
 		}
 	}
