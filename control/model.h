@@ -57,7 +57,7 @@ struct vs_qos_cfg {
 #define VS_QOS_QUEUE_DEFAULT 64
 #define VS_QOS_QUEUE_MAX 1024
 #define VS_QOS_RATE_MIN 1000000ULL	/* 1 Mbit/s */
-#define VS_QOS_RATE_MAX 400000000000ULL	/* 400 Gbit/s */
+#define VS_QOS_RATE_MAX 100000000000ULL	/* 100 Gbit/s */
 
 struct vs_port_cfg {
 	char name[VS_NAME_MAX];

@@ -4,9 +4,13 @@
  * ring (dataplane/qos.c runs them), frees them once no worker can see them, and reports them
  * for qos.show. Control thread only.
  */
+/* for rte_sched_subport_tc_ov_config (experimental in DPDK 22.11) */
+#define ALLOW_EXPERIMENTAL_API 1
+
 #include <errno.h>
 #include <stdio.h>
 
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -21,11 +25,21 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-/* One subport for the port and one pipe per ingress port slot, both at the port's rate: the
- * port rate shapes, the pipes share it fairly between the VMs sending to the port. */
+/*
+ * One subport for the port and one pipe per ingress port slot, both at the shaping rate: the
+ * subport's token bucket shapes, the pipes share it between the VMs sending to the port.
+ *
+ * rte_sched's own port rate is not a shaper: it models the wire, and its clock ("port time")
+ * runs at the faster of real time and the bytes already sent, so a subport as fast as the port
+ * is never held back (the NIC's tx ring is what stops a real port). It is set far above the
+ * shaping rate, so that port time is real time and the subport bucket does the shaping.
+ */
 static struct rte_sched_port *sched_create(const struct vs_port_cfg *cfg, const char *name)
 {
 	uint64_t rate = cfg->qos.rate_bps / 8;	/* rte_sched counts bytes */
+	/* 8 bytes per TSC cycle (> 100 Gbit/s): rte_sched's fixed-point cycles-per-byte keeps
+	 * five bits of precision */
+	uint64_t wire = max_u64(rte_get_tsc_hz() * 8, 2 * rate);
 	uint32_t frame_max = (uint32_t)cfg->mtu + VS_ETH_HLEN + VS_VLAN_HLEN;
 	uint16_t qlen = (uint16_t)vs_qos_queue_len(&cfg->qos);
 	/* Credits come every tc_period: 10 ms, or longer at a low rate so that a period holds
@@ -48,7 +62,7 @@ static struct rte_sched_port *sched_create(const struct vs_port_cfg *cfg, const 
 	struct rte_sched_port_params pp = {
 		.name = name,
 		.socket = (int)rte_socket_id(),
-		.rate = rate,
+		.rate = wire,
 		.mtu = frame_max,
 		.frame_overhead = 0,	/* rates count frame bytes, as the policer's do */
 		.n_subports_per_port = 1,
@@ -72,6 +86,11 @@ static struct rte_sched_port *sched_create(const struct vs_port_cfg *cfg, const 
 	if (s == NULL)
 		return NULL;
 	if (rte_sched_subport_config(s, 0, &sp, 0) != 0)
+		goto fail;
+	/* Best-effort oversubscription control holds back every pipe's best-effort traffic
+	 * once the subport is busy, to around (period - MTU) / period of the rate: the shaper
+	 * would not reach its rate. The pipes share it by rte_sched's round robin instead. */
+	if (rte_sched_subport_tc_ov_config(s, 0, false) != 0)
 		goto fail;
 	for (uint32_t p = 0; p < VS_MAX_PORTS; p++)
 		if (rte_sched_pipe_config(s, 0, p, 0) != 0)

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--police BPS] [--record]
+# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--police BPS | --qos BPS] [--record]
 #
 # Forwarding throughput of vswd between two vhost-user VM ports, next to the same measurement
 # with dpdk-testpmd io-forwarding between two vhost-user sockets (the ceiling: no switching
 # work at all). Both run on the same machine in the same run, so the ratio vswd/testpmd is
 # comparable across machines even when the absolute Mpps are not. With --police BPS each
 # repetition also runs vswd with an ingress policer of BPS bits/s on the generator's port (set
-# high, it drops nothing and measures what metering costs). See perf/README.md.
+# high, it drops nothing and measures what metering costs); with --qos BPS, with an egress
+# scheduler (rte_sched) of BPS bits/s on the sink's port (set high, it shapes nothing and
+# measures what the scheduler costs). See perf/README.md.
 #
 # Layout on the 2 CPUs: the switch's worker on CPU 1, its main/control thread on CPU 0, and
 # vsw_peer (generator on port 0 = vm1, sink on port 1 = vm2, one lcore) on CPU 0.
@@ -21,6 +23,7 @@ REPEAT=3 # the machine is noisy: one run can be off by 2x, so report a median
 WARMUP=1
 RECORD=0
 POLICE=0
+QOS=0
 SIZES=(64 1518)
 FLOWS=(1 1000)
 WORK=/tmp/vswbench # the socket paths in the vswd config below live here
@@ -30,7 +33,7 @@ QUIET_BUDGET=120 # seconds, in all, to wait for other load to go away before run
 MIN_SHARE=0.9    # a run whose generator or worker got less of its CPU was disturbed
 
 usage() {
-	sed -n '4,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	echo "Env: TESTPMD (default dpdk-testpmd). Needs root (vhost-user, DPDK)."
 }
 
@@ -41,6 +44,7 @@ while (($#)); do
 	--repeat) REPEAT=${2:?--repeat needs a number}; shift 2 ;;
 	--record) RECORD=1; shift ;;
 	--police) POLICE=${2:?--police needs bits/s}; shift 2 ;;
+	--qos) QOS=${2:?--qos needs bits/s}; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -238,8 +242,9 @@ run_testpmd() {
 # vswd config: two access ports in VLAN 2003, vhost-user clients, busy-polling worker on CPU 1.
 # The MTU lets the largest frame size through (sizes exclude the FCS, so 1518 needs 1504).
 write_config() {
-	local mtu=$1 police=
+	local mtu=$1 police= qos=
 	((${2:-0} == 0)) || police=", \"police_rate\": $2"
+	((${3:-0} == 0)) || qos=", \"qos_rate\": $3"
 	cat >"$WORK/vswd.json" <<EOF
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswbench",
           "extra_eal_args": ["--no-pci"]},
@@ -250,7 +255,7 @@ write_config() {
   {"name": "vm1", "type": "vhost-user", "socket": "$WORK/vm1.sock", "client": true,
    "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$police},
   {"name": "vm2", "type": "vhost-user", "socket": "$WORK/vm2.sock", "client": true,
-   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu}
+   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$qos}
  ]}
 EOF
 }
@@ -300,6 +305,9 @@ for s in "${SIZES[@]}"; do ((s > max_size)) && max_size=$s; done
 mtu=$((max_size - 14 > 1500 ? max_size - 14 : 1500))
 write_config "$mtu"
 
+((POLICE == 0 || QOS == 0)) || die "--police and --qos: one at a time"
+EXTRA=police
+((QOS == 0)) || EXTRA=qos
 HAVE_VSWD=1
 if [[ ! -x $VSWD ]]; then
 	HAVE_VSWD=0
@@ -320,11 +328,11 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 				wait_quiet
 				run_vswd "$size" "$flows" "$rep"
 			fi
-			if ((HAVE_VSWD && POLICE > 0)); then
-				echo "bench: [$rep/$REPEAT] vswd+police size=$size flows=$flows" >&2
-				write_config "$mtu" "$POLICE"
+			if ((HAVE_VSWD && (POLICE > 0 || QOS > 0))); then
+				echo "bench: [$rep/$REPEAT] vswd+$EXTRA size=$size flows=$flows" >&2
+				write_config "$mtu" "$POLICE" "$QOS"
 				wait_quiet
-				run_vswd "$size" "$flows" "$rep" vswdpolice
+				run_vswd "$size" "$flows" "$rep" "vswd$EXTRA"
 				write_config "$mtu"
 			fi
 		done
@@ -335,9 +343,9 @@ done
 # median of the per-repetition ratios (each from a back-to-back pair). A run where the generator
 # or the switch worker had less than MIN_SHARE of its CPU was disturbed by other load: it is
 # left out when the case has undisturbed runs, and the footnote says so.
-TABLE=$(python3 - "$WORK/results.txt" "$MIN_SHARE" <<'EOF'
+TABLE=$(python3 - "$WORK/results.txt" "$MIN_SHARE" "$EXTRA" <<'EOF'
 import statistics, sys
-runs, min_share = {}, float(sys.argv[2])
+runs, min_share, extra = {}, float(sys.argv[2]), sys.argv[3]
 for line in open(sys.argv[1]):
     sw, size, flows, rep, mpps, peer, worker = line.split()
     clean = min(float(peer), float(worker)) >= min_share
@@ -356,10 +364,10 @@ def cell(d):
     m = '%.2f' % statistics.median(v)
     return (m if len(v) == 1 else '%s (%.2f-%.2f)' % (m, min(v), max(v))) + mark
 
-police = any('vswdpolice' in r for r in runs.values())
+police = any('vswd' + extra in r for r in runs.values())
 print('| frame bytes | flows | testpmd Mpps | vswd Mpps | vswd/testpmd (median of pairs) '
-      '| best vswd / best testpmd |' + (' vswd+police Mpps | police/plain (median of pairs) |'
-                                       if police else ''))
+      '| best vswd / best testpmd |' +
+      (f' vswd+{extra} Mpps | {extra}/plain (median of pairs) |' if police else ''))
 print('|---:|---:|---:|---:|---:|---:|' + ('---:|---:|' if police else ''))
 dropped = total = 0
 for (size, flows), r in sorted(runs.items()):
@@ -374,7 +382,7 @@ for (size, flows), r in sorted(runs.items()):
     best = '%.2f' % (max(vsv.values()) / max(tpv.values())) if tpv and vsv else 'n/a'
     row = f'| {size} | {flows} | {cell(tp)} | {cell(vs)} | {ratio} | {best} |'
     if police:
-        pol = r.get('vswdpolice', {})
+        pol = r.get('vswd' + extra, {})
         polv, _ = pick(pol) if pol else ({}, '')
         pr = [polv[k] / vsv[k] for k in vsv if k in polv and vsv[k] > 0]
         row += f" {cell(pol)} | {'%.2f' % statistics.median(pr) if pr else 'n/a'} |"
@@ -407,6 +415,7 @@ if ((RECORD)); then
 		echo "- DPDK: $dpdk; --no-huge; $SECS s per run after $WARMUP s warmup;" \
 			"median of $REPEAT runs"
 		((POLICE == 0)) || echo "- vswd+police: ingress policer of $POLICE bits/s on vm1"
+		((QOS == 0)) || echo "- vswd+qos: egress scheduler (rte_sched) of $QOS bits/s on vm2"
 		echo
 		echo "$TABLE"
 	} >>"$ROOT/perf/RESULTS.md"

@@ -11,6 +11,7 @@ by a timeout and raises PeerError carrying the tail of the peer's stderr log.
         assert p.recv(1) == [f]
 """
 
+import json
 import os
 import select
 import signal
@@ -74,6 +75,38 @@ def parse_eth(frame):
         tci, ethertype = struct.unpack('!HH', frame[14:18])
         vlan, off = tci & 0x0FFF, 18
     return dst, src, vlan, ethertype, bytes(frame[off:])
+
+
+def run_mode(binary, sockets, mode, spec, prefix, timeout=60.0, cpu=0):
+    """Run vsw_peer once in a measuring mode (--bench, --latency, --congest) with its ports in
+    server mode on the sockets, and return the JSON line it prints. Bounded by timeout; the
+    process is killed by PID if it overruns."""
+    args = [binary, '--lcores', f'0@{cpu}', '--no-huge', '-m', '512', '--no-pci',
+            '--no-telemetry', '--file-prefix', prefix]
+    for i, path in enumerate(sockets):
+        try:
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                os.unlink(path)
+        except FileNotFoundError:
+            pass
+        args += ['--vdev', f'net_virtio_user{i},path={path},queue_size=1024,server=1']
+    args += ['--', f'--{mode}', spec]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        raise PeerError(f'vsw_peer --{mode} {spec} ran over {timeout}s')
+    lines = [ln for ln in out.decode().splitlines() if ln.startswith('{')]
+    if proc.returncode != 0 or not lines:
+        raise PeerError(f'vsw_peer --{mode} {spec} exited with {proc.returncode}:\n'
+                        f'{err.decode(errors="replace")[-3000:]}')
+    return json.loads(lines[-1])
 
 
 class Peer:

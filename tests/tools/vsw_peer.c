@@ -6,13 +6,17 @@
  * exactly as QEMU's virtio-net would, so integration tests and benchmarks drive the real vhost
  * path. Ports are numbered by ethdev port id, i.e. in --vdev order.
  *
- * Two modes, both on the main lcore only:
+ * Four modes, all on the main lcore only:
  *  - interactive (default): a line protocol on stdin/stdout (send/recv/wait/stats/clear/quit),
  *    used by tests/integration/peer.py. Every reply ends with a line "end".
  *  - --bench: generator on one port, sink on another, one JSON result line (perf/bench.sh).
+ *  - --latency: sparse timestamped frames from one port to another, one JSON line
+ *    (perf/latency.sh).
+ *  - --congest: a paced best-effort flood plus a timestamped critical stream, each with its own
+ *    DSCP, from one port to another, one JSON line: egress QoS of a shaped port.
  *
  * This is test tooling, not data path: the interactive side copies frames to the heap and logs
- * freely. The bench loop is the only part written for speed.
+ * freely. The bench and congest loops are the only parts written for speed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -1129,6 +1133,269 @@ static int parse_latency(char *spec, struct latency_opts *o)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- congest mode */
+
+/*
+ * Egress QoS under congestion: a paced best-effort flood and a sparse critical stream, each with
+ * its own DSCP and UDP port, from the tx port through the switch (whose egress towards the rx
+ * port is shaped below the offered load) to the rx port of this same process. Reports the
+ * best-effort rate that got through and the critical stream's loss and one-way latency (one
+ * TSC, no clock sync). Only what is sent (critical: stamped) after the warmup counts.
+ */
+struct congest_opts {
+	uint16_t tx_port;
+	uint16_t rx_port;
+	double seconds;
+	double warmup;
+	uint32_t be_pps, be_size, be_dscp;
+	uint32_t crit_pps, crit_size, crit_dscp;
+};
+
+#define CONGEST_BE_UDP	 5000
+#define CONGEST_CRIT_UDP 5001
+#define CONGEST_HDRS \
+	(RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+#define CONGEST_PAYLOAD	 12	/* critical: 64-bit TSC stamp, 32-bit sequence number */
+#define CONGEST_TAIL_US	 300000 /* critical frames still queued in the switch when tx stops */
+
+static const uint8_t congest_tx_mac[6] = { 2, 0, 0, 4, 0, 1 };
+static const uint8_t congest_rx_mac[6] = { 2, 0, 0, 4, 0, 2 };
+
+static void congest_template(struct bench_template *t, uint32_t size, uint32_t dscp,
+			     uint16_t udp_port)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->bytes;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	t->size = size;
+	fill_template(t->bytes, size);
+	memcpy(eth->dst_addr.addr_bytes, congest_rx_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(eth->src_addr.addr_bytes, congest_tx_mac, RTE_ETHER_ADDR_LEN);
+	ip->type_of_service = (uint8_t)(dscp << 2);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->dst_port = rte_cpu_to_be_16(udp_port);
+}
+
+/* n single-segment copies of t, or 0 if the pool is dry (then nothing is allocated). */
+static uint16_t congest_alloc(const struct bench_template *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (rte_pktmbuf_alloc_bulk(tmpl_pool, pkts, n) != 0)
+		return 0;
+	for (uint16_t i = 0; i < n; i++) {
+		memcpy(rte_pktmbuf_mtod(pkts[i], void *), t->bytes, t->size);
+		pkts[i]->data_len = (uint16_t)t->size;
+		pkts[i]->pkt_len = t->size;
+	}
+	return n;
+}
+
+/* The UDP destination port of an IPv4/UDP frame (0 for anything else), and the stamp of a
+ * critical one. */
+static uint16_t congest_classify(const struct rte_mbuf *m, uint64_t *stamp)
+{
+	uint8_t buf[CONGEST_HDRS + CONGEST_PAYLOAD] __rte_aligned(8);
+	const uint8_t *d = rte_pktmbuf_read(m, 0, sizeof(buf), buf);
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)d;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	uint16_t port;
+
+	if (d == NULL || eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != IPPROTO_UDP)
+		return 0;
+	port = rte_be_to_cpu_16(((const struct rte_udp_hdr *)(ip + 1))->dst_port);
+	if (port == CONGEST_CRIT_UDP)
+		memcpy(stamp, d + CONGEST_HDRS, sizeof(*stamp));
+	return port;
+}
+
+static int congest(const struct congest_opts *o)
+{
+	static struct bench_template be, crit;
+	uint64_t hz = rte_get_tsc_hz(), t0, t_measure, t_end, t_tail, now = 0, next_crit;
+	uint64_t be_sched = 0, be_tx = 0, be_rx = 0, be_bytes = 0, drops = 0, crit_tx = 0;
+	/* every critical slot up to t_end: a stall at the start of the window sends some late */
+	uint32_t seq = 0, got = 0, cap = (uint32_t)(o->crit_pps * (o->warmup + o->seconds)) + 16;
+	uint64_t *lat = calloc(cap, sizeof(uint64_t));
+	double secs;
+
+	if (lat == NULL || o->tx_port >= nb_ports || o->rx_port >= nb_ports ||
+	    o->tx_port == o->rx_port)
+		rte_exit(EXIT_FAILURE, "vsw_peer: congest needs two distinct ports < %u\n",
+			 nb_ports);
+	if (RTE_MAX(o->be_size, o->crit_size) - RTE_ETHER_HDR_LEN > mtu)
+		rte_exit(EXIT_FAILURE, "vsw_peer: congest frames exceed --mtu %u\n", mtu);
+	congest_template(&be, o->be_size, o->be_dscp, CONGEST_BE_UDP);
+	congest_template(&crit, o->crit_size, o->crit_dscp, CONGEST_CRIT_UDP);
+	/* Single-segment frames of any size: the hot loop only copies a template in. */
+	tmpl_pool = rte_pktmbuf_pool_create(
+		"congest_tx", 8191, 256, 0,
+		(uint16_t)(RTE_PKTMBUF_HEADROOM + RTE_MAX(RTE_MAX(o->be_size, o->crit_size),
+							  (uint32_t)RTE_MBUF_DEFAULT_DATAROOM)),
+		rte_socket_id());
+	if (tmpl_pool == NULL)
+		rte_exit(EXIT_FAILURE, "vsw_peer: congest pool: %s\n", rte_strerror(rte_errno));
+
+	for (unsigned int i = 0; i < LINK_WAIT_S * 100 && !stop_requested &&
+				 !(link_up(o->tx_port) && link_up(o->rx_port)); i++)
+		rte_delay_us_sleep(10000);
+	if (!link_up(o->tx_port) || !link_up(o->rx_port))
+		fprintf(stderr, "vsw_peer: link still down, measuring anyway\n");
+	/* both MACs learned first, so the flood is switched to the shaped port, not flooded */
+	for (int i = 0; i < 2; i++) {
+		struct rte_mbuf *m = latency_frame((const uint8_t *)"\xff\xff\xff\xff\xff\xff",
+						   i ? congest_rx_mac : congest_tx_mac, 0);
+		if (m != NULL && rte_eth_tx_burst(i ? o->rx_port : o->tx_port, 0, &m, 1) == 0)
+			rte_pktmbuf_free(m);
+	}
+	rte_delay_us_sleep(200000);
+	drain(o->tx_port);
+	drain(o->rx_port);
+
+	t0 = next_crit = rte_rdtsc();
+	t_measure = t0 + (uint64_t)(o->warmup * (double)hz);
+	t_end = t_measure + (uint64_t)(o->seconds * (double)hz);
+	t_tail = t_end + (uint64_t)((double)hz * CONGEST_TAIL_US / 1e6);
+	while (!stop_requested && (now = rte_rdtsc()) < t_tail) {
+		struct rte_mbuf *pkts[BURST];
+		uint16_t n, ok;
+
+		if (now < t_end && now >= next_crit) {
+			uint64_t stamp = rte_rdtsc();
+			uint32_t be_seq = rte_cpu_to_be_32(seq);
+			bool counts = stamp >= t_measure && stamp < t_end;
+
+			if (congest_alloc(&crit, pkts, 1) == 1) {
+				uint8_t *d = rte_pktmbuf_mtod(pkts[0], uint8_t *);
+
+				memcpy(d + CONGEST_HDRS, &stamp, sizeof(stamp));
+				memcpy(d + CONGEST_HDRS + sizeof(stamp), &be_seq, sizeof(be_seq));
+				ok = rte_eth_tx_burst(o->tx_port, 0, pkts, 1);
+				if (ok == 0)
+					rte_pktmbuf_free(pkts[0]);
+			} else {
+				ok = 0;
+			}
+			crit_tx += counts && ok;
+			drops += counts && !ok;
+			seq++;
+			next_crit = t0 + (uint64_t)((double)seq * (double)hz / o->crit_pps);
+		}
+		/* Best effort: whatever the schedule has due since t0, at most a burst at a time;
+		 * refused frames are not retried, so a full ring never shifts the schedule. */
+		if (now < t_end && o->be_pps > 0) {
+			uint64_t due = (uint64_t)((double)(now - t0) * o->be_pps / (double)hz);
+
+			n = (uint16_t)RTE_MIN(due - be_sched, (uint64_t)BURST);
+			if (n > 0) {
+				ok = congest_alloc(&be, pkts, n);
+				if (ok > 0) {
+					ok = rte_eth_tx_burst(o->tx_port, 0, pkts, n);
+					rte_pktmbuf_free_bulk(&pkts[ok], n - ok);
+				}
+				be_sched += n;
+				if (now >= t_measure) {
+					be_tx += ok;
+					drops += n - ok;
+				}
+			}
+		}
+		/* Several rx bursts per tx burst, so the sink never lags the generator. */
+		for (uint16_t q = 0; q < nb_queues; q++) {
+			for (unsigned int i = 0; i < 4; i++) {
+				n = rte_eth_rx_burst(o->rx_port, q, pkts, BURST);
+				now = rte_rdtsc();
+				for (uint16_t k = 0; k < n; k++) {
+					uint64_t stamp = 0;
+					uint16_t port = congest_classify(pkts[k], &stamp);
+					bool in_window = now >= t_measure && now < t_end;
+
+					if (port == CONGEST_BE_UDP && in_window) {
+						be_rx++;
+						be_bytes += pkts[k]->pkt_len;
+					} else if (port == CONGEST_CRIT_UDP && stamp >= t_measure &&
+						   stamp < t_end && got < cap) {
+						lat[got++] = now - stamp;
+					}
+				}
+				rte_pktmbuf_free_bulk(pkts, n);
+				if (n < BURST)
+					break;
+			}
+		}
+		/* floods and returns must not pile up there; one burst, never a loop */
+		for (uint16_t q = 0; q < nb_queues; q++) {
+			n = rte_eth_rx_burst(o->tx_port, q, pkts, BURST);
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+	secs = now > t_measure ? (double)(RTE_MIN(now, t_end) - t_measure) / (double)hz : 0.0;
+	if (secs <= 0.0)
+		secs = 1e-9;
+	qsort(lat, got, sizeof(uint64_t), cmp_u64);
+#define US(x) ((double)(x) * 1e6 / (double)hz)
+	printf("{\"seconds\":%.3f,\"be_pps\":%u,\"be_tx\":%" PRIu64 ",\"be_rx\":%" PRIu64
+	       ",\"be_rx_bps\":%.0f,\"tx_drops\":%" PRIu64 ",\"crit_tx\":%" PRIu64
+	       ",\"crit_rx\":%u,\"crit_lost\":%" PRIu64 ",\"crit_p50_us\":%.2f,"
+	       "\"crit_p90_us\":%.2f,\"crit_p99_us\":%.2f,\"crit_max_us\":%.2f}\n",
+	       secs < 1e-6 ? 0.0 : secs, o->be_pps, be_tx, be_rx, (double)be_bytes * 8 / secs,
+	       drops, crit_tx, got, crit_tx > got ? crit_tx - got : 0,
+	       got ? US(lat[got / 2]) : 0.0, got ? US(lat[got * 9 / 10]) : 0.0,
+	       got ? US(lat[got * 99 / 100]) : 0.0, got ? US(lat[got - 1]) : 0.0);
+#undef US
+	fflush(stdout);
+	free(lat);
+	return stop_requested ? 1 : 0;
+}
+
+static int parse_congest(char *spec, struct congest_opts *o)
+{
+	char *save = NULL;
+
+	*o = (struct congest_opts){ .tx_port = 0, .rx_port = 1, .seconds = 3, .warmup = 0.5,
+				    .be_pps = 30000, .be_size = 1500, .be_dscp = 0,
+				    .crit_pps = 1000, .crit_size = 128, .crit_dscp = 46 };
+	for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '='), *end;
+		bool whole;
+		double v;
+
+		if (eq == NULL)
+			return -EINVAL;
+		*eq = '\0';
+		v = strtod(eq + 1, &end);
+		if (*end != '\0' || end == eq + 1 || !(v >= 0))
+			return -EINVAL;
+		whole = v <= 1e7 && v == (double)(uint32_t)v;
+		if (strcmp(kv, "seconds") == 0 && v > 0 && v <= 3600)
+			o->seconds = v;
+		else if (strcmp(kv, "warmup") == 0 && v <= 3600)
+			o->warmup = v;
+		else if (!whole)
+			return -EINVAL;
+		else if (strcmp(kv, "tx") == 0 && v < MAX_PORTS)
+			o->tx_port = (uint16_t)v;
+		else if (strcmp(kv, "rx") == 0 && v < MAX_PORTS)
+			o->rx_port = (uint16_t)v;
+		else if (strcmp(kv, "be_pps") == 0 && v <= 2000000)
+			o->be_pps = (uint32_t)v;
+		else if (strcmp(kv, "be_size") == 0 && v >= 64 && v <= 9000)
+			o->be_size = (uint32_t)v;
+		else if (strcmp(kv, "be_dscp") == 0 && v <= 63)
+			o->be_dscp = (uint32_t)v;
+		else if (strcmp(kv, "crit_pps") == 0 && v >= 1 && v <= 100000)
+			o->crit_pps = (uint32_t)v;
+		else if (strcmp(kv, "crit_size") == 0 && v >= 64 && v <= 9000)
+			o->crit_size = (uint32_t)v;
+		else if (strcmp(kv, "crit_dscp") == 0 && v <= 63)
+			o->crit_dscp = (uint32_t)v;
+		else
+			return -EINVAL;
+	}
+	return o->crit_size >= CONGEST_HDRS + CONGEST_PAYLOAD ? 0 : -EINVAL;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void usage(const char *prog)
@@ -1137,6 +1404,8 @@ static void usage(const char *prog)
 		"usage: %s EAL-ARGS -- [--mtu N] [--queues N]\n"
 		"          [--bench tx=0,rx=1,size=64,flows=1,seconds=5,warmup=1]\n"
 		"          [--latency tx=0,rx=1,count=2000,interval_us=1000]\n"
+		"          [--congest tx=0,rx=1,seconds=3,warmup=0.5,be_pps=30000,be_size=1500,\n"
+		"                     be_dscp=0,crit_pps=1000,crit_size=128,crit_dscp=46]\n"
 		"Interactive commands on stdin, one per line:\n"
 		"  send P HEX [COUNT] | recv P | wait P N MS | stats | clear | quit\n"
 		"  cut P | restore P   (bond member P leaves its bond, unplugged / comes back)\n"
@@ -1152,12 +1421,14 @@ int main(int argc, char **argv)
 		{ "queues", required_argument, NULL, 'q' },
 		{ "bench", required_argument, NULL, 'b' },
 		{ "latency", required_argument, NULL, 'l' },
+		{ "congest", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_opts bopts;
 	struct latency_opts lopts = { 0 };
-	bool do_bench = false, do_latency = false;
+	struct congest_opts copts = { 0 };
+	bool do_bench = false, do_latency = false, do_congest = false;
 	unsigned int nb_vdevs, nb_mbufs;
 	int ret, opt;
 
@@ -1204,11 +1475,19 @@ int main(int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "vsw_peer: bad --latency '%s'\n", optarg);
 			do_latency = true;
 			break;
+		case 'c':
+			if (parse_congest(optarg, &copts) < 0)
+				rte_exit(EXIT_FAILURE, "vsw_peer: bad --congest '%s'\n", optarg);
+			do_congest = true;
+			break;
 		default:
 			usage("vsw_peer");
 			rte_exit(opt == 'h' ? EXIT_SUCCESS : EXIT_FAILURE, "\n");
 		}
 	}
+	if (do_bench + do_latency + do_congest > 1)
+		rte_exit(EXIT_FAILURE,
+			 "vsw_peer: --bench, --latency and --congest exclude each other\n");
 
 	nb_ports = rte_eth_dev_count_avail();
 	if (nb_ports == 0 || nb_ports < nb_vdevs) {
@@ -1259,6 +1538,8 @@ int main(int argc, char **argv)
 		ret = bench(&bopts);
 	else if (do_latency)
 		ret = latency(&lopts);
+	else if (do_congest)
+		ret = congest(&copts);
 	else
 		interactive();
 

@@ -29,7 +29,7 @@ static void test_qos_refused(void)
 		const char *field;
 	} bad[] = {
 		{ "'qos_rate': 999999", ERANGE, "args.qos_rate" },
-		{ "'qos_rate': 400000000001", ERANGE, "args.qos_rate" },
+		{ "'qos_rate': 100000000001", ERANGE, "args.qos_rate" },
 		{ "'qos_rate': 10000000, 'qos_queue': 100", EINVAL, "args.qos_queue" },
 		{ "'qos_rate': 10000000, 'qos_queue': 4", EINVAL, "args.qos_queue" },
 		{ "'qos_rate': 10000000, 'qos_queue': 2048", ERANGE, "args.qos_queue" },
