@@ -168,10 +168,11 @@ static int police_args(const json_t *o, const char *prefix, struct vs_police_cfg
 	}
 	if ((v = json_object_get(o, "police_yellow")) != NULL) {
 		const char *y = json_string_value(v);
-		if (strcmp(y, "pass") != 0 && strcmp(y, "drop") != 0)
+		if (strcmp(y, "pass") != 0 && strcmp(y, "drop") != 0 && strcmp(y, "scavenger") != 0)
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "police_yellow"),
-					  "'%s': expected pass or drop", y);
+					  "'%s': expected pass, drop or scavenger", y);
 		p->yellow_drop = strcmp(y, "drop") == 0;
+		p->yellow_demote = strcmp(y, "scavenger") == 0;
 	}
 	return 0;
 }
@@ -533,7 +534,8 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 			json_object_set_new(o, "police_peak_burst",
 					    json_integer((json_int_t)pc->peak_burst));
 		json_object_set_new(o, "police_yellow",
-				    json_string(pc->yellow_drop ? "drop" : "pass"));
+				    json_string(pc->yellow_drop ? "drop" :
+						pc->yellow_demote ? "scavenger" : "pass"));
 	}
 	vs_qos_cfg_to_json(&p->qos, o);
 	if (p->owner[0])

@@ -39,6 +39,7 @@ struct vs_police_cfg {
 	uint64_t burst;	/* CBS, bytes; 0 = default: 10 ms at the rate, >= 2 frames */
 	uint64_t peak_burst;	/* trTCM PBS (0 = default as burst) / srTCM EBS (0 = none) */
 	bool yellow_drop;
+	bool yellow_demote;	/* yellow frames pass in the scavenger class (re-marked) */
 };
 
 /* QoS of a port: how frames it receives are classified, and the egress scheduler (rte_sched)

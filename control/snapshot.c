@@ -33,7 +33,7 @@ static bool police_cfg_equal(const struct vs_police_cfg *a, const struct vs_poli
 {
 	return a->rate_bps == b->rate_bps && a->peak_rate_bps == b->peak_rate_bps &&
 	       a->burst == b->burst && a->peak_burst == b->peak_burst &&
-	       a->yellow_drop == b->yellow_drop;
+	       a->yellow_drop == b->yellow_drop && a->yellow_demote == b->yellow_demote;
 }
 
 /*
@@ -53,6 +53,7 @@ static void port_police(struct vs_port *p, uint16_t share, struct vs_dp_police *
 	vs_police_bursts(c, p->cfg.mtu, &cbs, &ebs_or_pbs);
 	out->trtcm = c->peak_rate_bps != 0;
 	out->yellow_drop = c->yellow_drop;
+	out->yellow_demote = c->yellow_demote;
 	if (out->trtcm) {
 		struct rte_meter_trtcm_params tp = { .cir = c->rate_bps / 8 / share,
 						     .pir = c->peak_rate_bps / 8 / share,

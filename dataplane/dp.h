@@ -76,6 +76,7 @@ struct vs_dp_police {
 	uint32_t id;	/* 0: no policer; changes with the profile, so workers reset their meter */
 	bool trtcm;
 	bool yellow_drop;
+	bool yellow_demote;	/* yellow frames go on in the scavenger class */
 	union {
 		struct rte_meter_srtcm_profile sr;
 		struct rte_meter_trtcm_profile tr;

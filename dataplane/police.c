@@ -2,7 +2,8 @@
 /*
  * Stage 1b: ingress policing. A port with a policer has every frame it sends into the switch
  * metered by rte_meter (srTCM or trTCM, colour-blind): red frames are dropped, yellow ones
- * dropped or passed as configured. Runs only for ports that have a policer.
+ * passed, dropped, or re-marked to the scavenger class (egress schedulers send them last), as
+ * configured. Runs only for ports that have a policer.
  */
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
@@ -41,6 +42,8 @@ uint16_t vs_police(struct vs_worker *w, const struct vs_snapshot *s, uint16_t po
 				&m->m.sr, (struct rte_meter_srtcm_profile *)&p->prof.sr, now,
 				pkts[i]->pkt_len);
 		if (col == RTE_COLOR_GREEN || (col == RTE_COLOR_YELLOW && !p->yellow_drop)) {
+			if (col == RTE_COLOR_YELLOW && p->yellow_demote)
+				vs_meta(pkts[i])->cls = VS_QOS_SCAVENGER;
 			pkts[kept++] = pkts[i];
 			continue;
 		}

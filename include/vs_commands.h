@@ -105,7 +105,7 @@ struct vs_arg_spec {
 	{ "police_burst", VS_ARG_UINT, false, "police: committed burst, bytes (default 10 ms)" }, \
 	{ "police_peak_rate", VS_ARG_U64, false, "police: peak rate, bits/s: trTCM (0 = srTCM)" }, \
 	{ "police_peak_burst", VS_ARG_UINT, false, "police: trTCM peak / srTCM excess burst, bytes" }, \
-	{ "police_yellow", VS_ARG_STR, false, "police: yellow frames pass (default) or drop" }
+	{ "police_yellow", VS_ARG_STR, false, "police: yellow frames pass (default), drop, or scavenger (re-marked)" }
 
 #define VS_PORT_ARGS_VLAN                                                                  \
 	{ "mode", VS_ARG_STR, false, "access (default for vhost-user) or trunk" },          \

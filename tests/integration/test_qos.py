@@ -99,6 +99,28 @@ class PolicingTest(unittest.TestCase):
         self.assertEqual(got + red + yellow, PPS * SECONDS)
         self.sw.call('port.set', name='vm1', police_yellow='pass')
 
+    def test_trtcm_yellow_remarked_to_scavenger(self):
+        """Yellow frames pass, re-marked: vm2's egress scheduler (fast enough to shape nothing)
+        counts them in the scavenger class, the green ones in best-effort."""
+        self.sw.call('port.set', name='vm2', qos_rate=1_000_000_000)
+        try:
+            self.sw.call('port.set', name='vm1', police_rate=4_000_000, police_burst=20_000,
+                         police_peak_rate=8_000_000, police_peak_burst=20_000,
+                         police_yellow='scavenger')
+            got, red, yellow = self.offer()
+            self.assert_rate(got, 8_000_000, 20_000)
+            self.assertEqual(yellow, 0, 'yellow frames are re-marked, not dropped')
+            classes = {c['class']: c for c in self.sw.call('qos.show', name='vm2')
+                       ['ports'][0]['scheduler']['classes']}
+            green = (4_000_000 / 8 * SECONDS + 20_000) / FRAME
+            scav, be = classes['scavenger']['sent'], classes['best-effort']['sent']
+            self.assertEqual(scav + be, got)
+            self.assertLess(abs(be - green) / green, 0.05, (be, green))
+            self.assertGreater(scav, got * 0.3)
+        finally:
+            self.sw.call('port.set', name='vm2', qos_rate=0)
+            self.sw.call('port.set', name='vm1', police_yellow='pass')
+
     def test_policer_removed_at_run_time(self):
         self.sw.call('port.set', name='vm1', police_rate=8_000_000)
         self.sw.call('port.set', name='vm1', police_rate=0)

@@ -67,6 +67,24 @@ class TwoWorkersTest(unittest.TestCase):
         workers = sw.call('stats')['workers']
         self.assertTrue(all(w['busy_loops'] > 0 for w in workers), workers)
 
+    def test_scheduler_fed_by_the_other_worker(self):
+        """vm1's egress scheduler is owned by worker 1 (slot 1 of 2); the uplink's queue 0 is
+        polled by worker 0, which must hand its frames over through the scheduler's ring."""
+        sw, p = self.sw, self.p
+        sw.call('port.set', name='vm1', qos_rate=1_000_000_000)
+        sched = sw.call('qos.show', name='vm1')['ports'][0]['scheduler']
+        self.assertEqual(sched['owner_worker'], 1)
+        p.send(1, eth_frame(BCAST, A))
+        p.wait(0, 1, 2000)
+        p.clear()
+        sent = p.send(0, eth_frame(A, B, vlan=2003, payload=b'up->vm1'), count=500)
+        self.assertEqual(p.wait(1, sent, 5000), sent)
+        self.assertTrue(all(parse_eth(f)[2] is None for f in p.recv(1)), 'untagged on access')
+        be = {c['class']: c for c in
+              sw.call('qos.show', name='vm1')['ports'][0]['scheduler']['classes']}['best-effort']
+        self.assertEqual((be['enqueued'], be['sent'], be['dropped']), (sent, sent, 0))
+        self.assertEqual(sw.drops('vm1')['qos_handoff_full'], 0)
+
 
 if __name__ == '__main__':
     unittest.main()

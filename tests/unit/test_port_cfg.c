@@ -105,6 +105,14 @@ static void test_police(void)
 	CU_ASSERT_EQUAL(cbs, 2 * 9018);
 	CU_ASSERT_EQUAL(ebs, 2 * 9018);
 	CU_ASSERT_TRUE(p.police.yellow_drop);
+	/* re-marking yellow: the scavenger class, and back out as such */
+	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 8000, "
+		  "'police_peak_rate': 16000, 'police_yellow': 'scavenger'}", &p);
+	CU_ASSERT_TRUE(p.police.yellow_demote);
+	CU_ASSERT_FALSE(p.police.yellow_drop);
+	json_t *o = vs_port_cfg_to_json(&p);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "police_yellow")), "scavenger");
+	json_decref(o);
 }
 
 /* Applies port.set args; returns the result, with the error in e. */
