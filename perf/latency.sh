@@ -21,19 +21,8 @@ while (($#)); do
 	esac
 done
 WORK=/tmp/vswlat
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	PIDS=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=perf/lib.sh
+. "$ROOT/perf/lib.sh"
 mkdir -p "$WORK"
 
 # worker_cpu_pct PID SECONDS: % of one CPU the worker lcore thread used over SECONDS.

@@ -22,19 +22,8 @@ while (($#)); do
 	esac
 done
 WORK=/tmp/vswqos
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	PIDS=()
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=perf/lib.sh
+. "$ROOT/perf/lib.sh"
 mkdir -p "$WORK"
 BE_PPS=$((RATE * 24 / 10 / 8000)) # 1000-byte frames at 2.4x the rate
 

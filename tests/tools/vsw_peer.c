@@ -1040,6 +1040,20 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One broadcast from each port, so the switch learns both MACs; then the floods are drained. */
+static void learn_pair(uint16_t pa, const uint8_t *mac_a, uint16_t pb, const uint8_t *mac_b)
+{
+	for (int i = 0; i < 2; i++) {
+		struct rte_mbuf *m = latency_frame((const uint8_t *)"\xff\xff\xff\xff\xff\xff",
+						   i ? mac_b : mac_a, 0);
+		if (m != NULL && rte_eth_tx_burst(i ? pb : pa, 0, &m, 1) == 0)
+			rte_pktmbuf_free(m);
+	}
+	rte_delay_us_sleep(200000);
+	drain(pa);
+	drain(pb);
+}
+
 static int latency(const struct latency_opts *o)
 {
 	static const uint8_t a[6] = { 2, 0, 0, 3, 0, 1 }, b[6] = { 2, 0, 0, 3, 0, 2 };
@@ -1050,15 +1064,7 @@ static int latency(const struct latency_opts *o)
 	    o->tx_port == o->rx_port)
 		rte_exit(EXIT_FAILURE, "vsw_peer: bad --latency\n");
 	/* both MACs learned first, so every probe is switched, not flooded */
-	for (int i = 0; i < 2; i++) {
-		struct rte_mbuf *m = latency_frame((const uint8_t *)"\xff\xff\xff\xff\xff\xff",
-						   i ? b : a, 0);
-		if (m != NULL && rte_eth_tx_burst(i ? o->rx_port : o->tx_port, 0, &m, 1) == 0)
-			rte_pktmbuf_free(m);
-	}
-	rte_delay_us_sleep(200000);
-	drain(o->tx_port);
-	drain(o->rx_port);
+	learn_pair(o->tx_port, a, o->rx_port, b);
 
 	for (uint32_t i = 0; i < o->count && !stop_requested; i++) {
 		uint64_t t0 = rte_rdtsc(), next = t0 + hz / 1000000 * o->interval_us;
@@ -1243,15 +1249,7 @@ static int congest(const struct congest_opts *o)
 	if (!link_up(o->tx_port) || !link_up(o->rx_port))
 		fprintf(stderr, "vsw_peer: link still down, measuring anyway\n");
 	/* both MACs learned first, so the flood is switched to the shaped port, not flooded */
-	for (int i = 0; i < 2; i++) {
-		struct rte_mbuf *m = latency_frame((const uint8_t *)"\xff\xff\xff\xff\xff\xff",
-						   i ? congest_rx_mac : congest_tx_mac, 0);
-		if (m != NULL && rte_eth_tx_burst(i ? o->rx_port : o->tx_port, 0, &m, 1) == 0)
-			rte_pktmbuf_free(m);
-	}
-	rte_delay_us_sleep(200000);
-	drain(o->tx_port);
-	drain(o->rx_port);
+	learn_pair(o->tx_port, congest_tx_mac, o->rx_port, congest_rx_mac);
 
 	t0 = next_crit = rte_rdtsc();
 	t_measure = t0 + (uint64_t)(o->warmup * (double)hz);
