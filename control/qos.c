@@ -124,8 +124,6 @@ int vs_qos_create(const struct vs_port_cfg *cfg, uint16_t slot, struct vs_qos **
 	}
 	q->owner = (uint16_t)(slot % vs_dp.n_workers);
 	q->port = slot;
-	q->rate_bps = cfg->qos.rate_bps;
-	q->queue = vs_qos_queue_len(&cfg->qos);
 	*out = q;
 	return 0;
 }
@@ -168,8 +166,9 @@ json_t *vs_qos_to_json(uint16_t slot)
 		return o;
 	const struct vs_qos *q = p->qos;
 	json_t *sch = json_object(), *classes = json_array();
-	json_object_set_new(sch, "rate", json_integer((json_int_t)q->rate_bps));
-	json_object_set_new(sch, "queue", json_integer(q->queue));
+	/* p->qos is rebuilt whenever these change, so the config is what it runs */
+	json_object_set_new(sch, "rate", json_integer((json_int_t)c->rate_bps));
+	json_object_set_new(sch, "queue", json_integer(vs_qos_queue_len(c)));
 	json_object_set_new(sch, "owner_worker", json_integer(q->owner));
 	for (uint8_t cls = 0; cls < VS_QOS_CLASSES; cls++) {
 		const struct vs_qos_class_counters *k = &q->cls[cls];

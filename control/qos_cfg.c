@@ -126,11 +126,6 @@ uint32_t vs_qos_queue_len(const struct vs_qos_cfg *q)
 	return q->queue ? q->queue : VS_QOS_QUEUE_DEFAULT;
 }
 
-static unsigned int trust_max(uint8_t trust)
-{
-	return trust == VS_TRUST_PCP ? 7 : 63;
-}
-
 int vs_qos_args(const json_t *o, const char *prefix, struct vs_qos_cfg *q, struct vs_err *e)
 {
 	char f[160];
@@ -197,11 +192,11 @@ int vs_qos_validate(const struct vs_qos_cfg *q, const char *prefix, struct vs_er
 		return vs_err_set(e, EINVAL,
 				  FIELD(f, prefix, q->critical_given ? "qos_critical" : "qos_scavenger"),
 				  "code point lists need qos_trust pcp or dscp");
-	uint64_t allowed = trust_max(q->trust) == 63 ? UINT64_MAX : 0xff;
-	if (q->critical_given && (q->critical & ~allowed))
+	/* lists are parsed as DSCP (0..63); PCP has 0..7 */
+	if (q->trust == VS_TRUST_PCP && q->critical_given && q->critical > 0xff)
 		return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_critical"),
 				  "PCP values are 0..7");
-	if (q->scavenger_given && (q->scavenger & ~allowed))
+	if (q->trust == VS_TRUST_PCP && q->scavenger_given && q->scavenger > 0xff)
 		return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_scavenger"),
 				  "PCP values are 0..7");
 	uint64_t both = vs_qos_points(q, VS_QOS_CRITICAL) & vs_qos_points(q, VS_QOS_SCAVENGER);
@@ -210,8 +205,7 @@ int vs_qos_validate(const struct vs_qos_cfg *q, const char *prefix, struct vs_er
 		vs_points_format(both, buf, sizeof(buf));
 		return vs_err_set(e, EINVAL,
 				  FIELD(f, prefix, q->scavenger_given ? "qos_scavenger" : "qos_critical"),
-				  "%s %s in both qos_critical and qos_scavenger",
-				  strchr(buf, ',') || strchr(buf, '-') ? "values" : "value", buf);
+				  "code points %s in both qos_critical and qos_scavenger", buf);
 	}
 	return 0;
 }

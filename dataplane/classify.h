@@ -24,25 +24,23 @@ struct vs_dp_classify {
 };
 
 /*
- * The class of a frame. data/len: the frame as received; nic_pcp: the PCP of a tag the NIC
- * stripped into the mbuf, or -1.
+ * The class of a frame. data/len: the frame as received, fi: vs_frame_parse of it (the VLAN
+ * demux has it already); nic_pcp: the PCP of a tag the NIC stripped into the mbuf, or -1.
  */
 static inline uint8_t vs_qos_classify(const struct vs_dp_classify *c, const uint8_t *data,
-				      uint32_t len, int nic_pcp)
+				      uint32_t len, const struct vs_frame_info *fi, int nic_pcp)
 {
-	struct vs_frame_info fi;
-
-	if (c->trust == VS_TRUST_NONE || !vs_frame_parse(data, len, &fi))
+	if (c->trust == VS_TRUST_NONE)
 		return c->def;
 	if (c->trust == VS_TRUST_PCP) {
-		if (fi.tagged)
+		if (fi->tagged)
 			return c->map[data[14] >> 5];
 		return nic_pcp >= 0 ? c->map[nic_pcp & 7] : c->def;
 	}
-	uint32_t l3 = VS_ETH_HLEN + (fi.tagged ? VS_VLAN_HLEN : 0);
-	if (fi.ethertype == VS_ETHERTYPE_IPV4 && len >= l3 + 2 && (data[l3] >> 4) == 4)
+	uint32_t l3 = VS_ETH_HLEN + (fi->tagged ? VS_VLAN_HLEN : 0);
+	if (fi->ethertype == VS_ETHERTYPE_IPV4 && len >= l3 + 2 && (data[l3] >> 4) == 4)
 		return c->map[data[l3 + 1] >> 2];
-	if (fi.ethertype == VS_ETHERTYPE_IPV6 && len >= l3 + 2 && (data[l3] >> 4) == 6)
+	if (fi->ethertype == VS_ETHERTYPE_IPV6 && len >= l3 + 2 && (data[l3] >> 4) == 6)
 		return c->map[((data[l3] & 0x0f) << 2) | (data[l3 + 1] >> 6)];
 	return c->def;
 }

@@ -103,8 +103,6 @@ struct vs_qos {
 	struct rte_ring *handoff;
 	uint16_t owner;	/* worker id */
 	uint16_t port;	/* slot */
-	uint64_t rate_bps;
-	uint32_t queue;
 	struct vs_qos_class_counters cls[VS_QOS_CLASSES];	/* dp (owner): w; cp: r */
 } __rte_cache_aligned;
 

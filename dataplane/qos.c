@@ -24,7 +24,7 @@ static void sched_enqueue(struct vs_worker *w, struct vs_qos *q, struct rte_mbuf
 
 	for (uint16_t i = 0; i < n; i++) {
 		const struct vs_pkt_meta *md = vs_meta(pkts[i]);
-		uint8_t c = md->cls < VS_QOS_CLASSES ? md->cls : VS_QOS_BEST_EFFORT;
+		uint8_t c = md->cls;	/* set by the VLAN demux for every frame */
 		uint32_t tc, queue;
 
 		vs_qos_class_tc(c, &tc, &queue);

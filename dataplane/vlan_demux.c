@@ -66,12 +66,8 @@ uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_
 		md->vid = (uint16_t)vid;
 		md->tagged = fi.tagged;	/* what is in the data, not what the NIC stripped */
 		md->out_port = VS_PORT_NONE;
-		md->cls = cl->def;
-		if (cl->trust != VS_TRUST_NONE)
-			md->cls = vs_qos_classify(cl, rte_pktmbuf_mtod(m, const uint8_t *),
-						  m->data_len,
-						  (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) ?
-							  m->vlan_tci >> 13 : -1);
+		md->cls = vs_qos_classify(cl, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+					  &fi, tagged && !fi.tagged ? m->vlan_tci >> 13 : -1);
 		pkts[kept++] = m;
 	}
 	return kept;

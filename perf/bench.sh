@@ -364,11 +364,11 @@ def cell(d):
     m = '%.2f' % statistics.median(v)
     return (m if len(v) == 1 else '%s (%.2f-%.2f)' % (m, min(v), max(v))) + mark
 
-police = any('vswd' + extra in r for r in runs.values())
+extra_runs = any('vswd' + extra in r for r in runs.values())
 print('| frame bytes | flows | testpmd Mpps | vswd Mpps | vswd/testpmd (median of pairs) '
       '| best vswd / best testpmd |' +
-      (f' vswd+{extra} Mpps | {extra}/plain (median of pairs) |' if police else ''))
-print('|---:|---:|---:|---:|---:|---:|' + ('---:|---:|' if police else ''))
+      (f' vswd+{extra} Mpps | {extra}/plain (median of pairs) |' if extra_runs else ''))
+print('|---:|---:|---:|---:|---:|---:|' + ('---:|---:|' if extra_runs else ''))
 dropped = total = 0
 for (size, flows), r in sorted(runs.items()):
     tp, vs = r.get('testpmd', {}), r.get('vswd', {})
@@ -381,7 +381,7 @@ for (size, flows), r in sorted(runs.items()):
     # On a machine whose host steals CPU, the best run of each is the least disturbed one.
     best = '%.2f' % (max(vsv.values()) / max(tpv.values())) if tpv and vsv else 'n/a'
     row = f'| {size} | {flows} | {cell(tp)} | {cell(vs)} | {ratio} | {best} |'
-    if police:
+    if extra_runs:
         pol = r.get('vswd' + extra, {})
         polv, _ = pick(pol) if pol else ({}, '')
         pr = [polv[k] / vsv[k] for k in vsv if k in polv and vsv[k] > 0]

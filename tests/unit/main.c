@@ -7,6 +7,7 @@
 #include <CUnit/Basic.h>
 #include <jansson.h>
 
+#include "model.h"
 #include "suites.h"
 
 CU_ErrorCode vs_test_add_suite(const char *name, const struct vs_test *tests)
@@ -36,6 +37,35 @@ json_t *vs_test_json(const char *text)
 	free(s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	return j;
+}
+
+void vs_test_port_from(const char *text, struct vs_port_cfg *p)
+{
+	json_t *o = vs_test_json(text);
+	struct vs_err e;
+	int rc = vs_port_cfg_from_json(o, "args", p, &e);
+
+	json_decref(o);
+	if (rc != 0)
+		fprintf(stderr, "\n  %s: %s %s\n", text, e.field, e.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+void vs_test_expect_add_refused(const struct vs_test_bad_args *bad, size_t n)
+{
+	struct vs_port_cfg p;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = vs_test_json(bad[i].json);
+		struct vs_err e = { 0 };
+		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
+
+		json_decref(o);
+		if (rc != -bad[i].code || strcmp(e.field, bad[i].field) != 0)
+			fprintf(stderr, "\n  %s: got %d %s (%s)\n", bad[i].json, rc, e.field, e.msg);
+		CU_ASSERT_EQUAL(rc, -bad[i].code);
+		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
+	}
 }
 
 int main(void)

@@ -28,4 +28,18 @@ CU_ErrorCode vs_test_add_suite(const char *name, const struct vs_test *tests);
  */
 json_t *vs_test_json(const char *text);
 
+struct vs_port_cfg;
+
+/* A port decoded from port.add args (prefix "args"); fails the test if they are refused. */
+void vs_test_port_from(const char *text, struct vs_port_cfg *p);
+
+struct vs_test_bad_args {
+	const char *json;
+	int code;	/* positive errno */
+	const char *field;
+};
+
+/* Each of n port.add args refused with its errno and field. */
+void vs_test_expect_add_refused(const struct vs_test_bad_args *bad, size_t n);
+
 #endif

@@ -14,45 +14,10 @@
 #include "model.h"
 #include "suites.h"
 
-struct bad_args {
-	const char *json;
-	int code;	/* positive errno */
-	const char *field;
-};
-
-/* A port decoded from port.add args (prefix "args"). */
-static void port_from(const char *text, struct vs_port_cfg *p)
-{
-	json_t *o = vs_test_json(text);
-	struct vs_err e;
-	int rc = vs_port_cfg_from_json(o, "args", p, &e);
-
-	json_decref(o);
-	if (rc != 0)
-		fprintf(stderr, "\n  %s: %s %s\n", text, e.field, e.msg);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-/* Each of n port.add args refused with its errno and field. */
-static void expect_add_refused(const struct bad_args *bad, size_t n)
-{
-	struct vs_port_cfg p;
-
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = vs_test_json(bad[i].json);
-		struct vs_err e;
-		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
-
-		json_decref(o);
-		CU_ASSERT_EQUAL(rc, -bad[i].code);
-		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
-	}
-}
-
 /* port.add args are decoded by the same function: errors name "args.<arg>". */
 static void test_port_add_args(void)
 {
-	static const struct bad_args bad[] = {
+	static const struct vs_test_bad_args bad[] = {
 		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 5000}", ERANGE, "args.vlan" },
 		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'sock': '/t'}", EINVAL,
 		  "args.sock" },
@@ -61,13 +26,13 @@ static void test_port_add_args(void)
 		{ "{'name': 'vm1', 'socket': '/s', 'mode': 'trunk'}", EINVAL, "args.allowed" },
 	};
 
-	expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
+	vs_test_expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Policer settings: the combinations refused, the field named, and the bursts' defaults. */
 static void test_police(void)
 {
-	static const struct bad_args bad[] = {
+	static const struct vs_test_bad_args bad[] = {
 		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 7999}", ERANGE,
 		  "args.police_rate" },
 		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 400000000001}", ERANGE,
@@ -91,22 +56,22 @@ static void test_police(void)
 	struct vs_port_cfg p;
 	uint64_t cbs, ebs;
 
-	expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
+	vs_test_expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
 	/* srTCM, default burst: 10 ms at 1 Gbit/s; no excess burst unless asked */
-	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 1000000000}", &p);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 1000000000}", &p);
 	vs_police_bursts(&p.police, p.mtu, &cbs, &ebs);
 	CU_ASSERT_EQUAL(cbs, 1250000);
 	CU_ASSERT_EQUAL(ebs, 0);
 	CU_ASSERT_FALSE(p.police.yellow_drop);
 	/* a slow policer still takes two of the port's largest frames */
-	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mtu': 9000, 'police_rate': 8000, "
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mtu': 9000, 'police_rate': 8000, "
 		  "'police_peak_rate': 16000, 'police_yellow': 'drop'}", &p);
 	vs_police_bursts(&p.police, p.mtu, &cbs, &ebs);
 	CU_ASSERT_EQUAL(cbs, 2 * 9018);
 	CU_ASSERT_EQUAL(ebs, 2 * 9018);
 	CU_ASSERT_TRUE(p.police.yellow_drop);
 	/* re-marking yellow: the scavenger class, and back out as such */
-	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 8000, "
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'police_rate': 8000, "
 		  "'police_peak_rate': 16000, 'police_yellow': 'scavenger'}", &p);
 	CU_ASSERT_TRUE(p.police.yellow_demote);
 	CU_ASSERT_FALSE(p.police.yellow_drop);
@@ -137,7 +102,7 @@ static void test_update_keeps_other_fields(void)
 	struct vs_port_cfg p, q;
 	struct vs_err e;
 
-	port_from(server_port, &p);
+	vs_test_port_from(server_port, &p);
 	CU_ASSERT_EQUAL_FATAL(update(&p, "{'name': 'vm2', 'vlan': 2004, 'mtu': 9000}", &e), 0);
 	CU_ASSERT_EQUAL(p.vlan, 2004);
 	CU_ASSERT_EQUAL(p.mtu, 9000);
@@ -150,7 +115,7 @@ static void test_update_keeps_other_fields(void)
 	CU_ASSERT_EQUAL(p.queues, 4);
 
 	/* A new allowed list replaces the old one; the native VLAN stays unless given. */
-	port_from(uplink_port, &q);
+	vs_test_port_from(uplink_port, &q);
 	CU_ASSERT_EQUAL_FATAL(update(&q, "{'name': 'up', 'allowed': '10,20'}", &e), 0);
 	CU_ASSERT_EQUAL(q.mode, VS_MODE_TRUNK);
 	CU_ASSERT_EQUAL(vs_vlan_set_count(&q.allowed), 2);
@@ -172,7 +137,7 @@ static void test_update_keeps_other_fields(void)
 /* A refused port.set leaves the port exactly as it was, and names the argument. */
 static void test_update_rejects(void)
 {
-	static const struct bad_args bad[] = {
+	static const struct vs_test_bad_args bad[] = {
 		{ "{'name': 'vm2', 'vlan': 5000}", ERANGE, "args.vlan" },
 		{ "{'name': 'vm2', 'vlan': 2004, 'mtu': 10}", ERANGE, "args.mtu" },
 		{ "{'name': 'vm2', 'mode': 'hybrid'}", EINVAL, "args.mode" },
@@ -186,7 +151,7 @@ static void test_update_rejects(void)
 	struct vs_port_cfg p, before;
 	struct vs_err e;
 
-	port_from(server_port, &p);
+	vs_test_port_from(server_port, &p);
 	memcpy(&before, &p, sizeof(p));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = update(&p, bad[i].json, &e);
@@ -199,7 +164,7 @@ static void test_update_rejects(void)
 	}
 
 	/* On a trunk: access without a VLAN, or a vlan while the allowed list stays. */
-	port_from(uplink_port, &p);
+	vs_test_port_from(uplink_port, &p);
 	memcpy(&before, &p, sizeof(p));
 	CU_ASSERT_EQUAL(update(&p, "{'name': 'up', 'mode': 'access'}", &e), -EINVAL);
 	CU_ASSERT_EQUAL(memcmp(&p, &before, sizeof(p)), 0);
@@ -218,7 +183,7 @@ static void test_update_access_to_trunk(void)
 	struct vs_err e;
 	int rc;
 
-	port_from(server_port, &p);
+	vs_test_port_from(server_port, &p);
 	rc = update(&p, "{'name': 'vm2', 'mode': 'trunk', 'allowed': '2003-2005'}", &e);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_EQUAL(p.mode, VS_MODE_TRUNK);
@@ -239,7 +204,7 @@ static void test_port_to_json(void)
 	struct vs_port_cfg p;
 	json_t *o;
 
-	port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10}", &p);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10}", &p);
 	o = vs_port_cfg_to_json(&p);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "mode")), "access");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "vlan")), 10);
@@ -250,7 +215,7 @@ static void test_port_to_json(void)
 	CU_ASSERT_PTR_NULL(json_object_get(o, "perm"));
 	json_decref(o);
 
-	port_from(uplink_port, &p);
+	vs_test_port_from(uplink_port, &p);
 	o = vs_port_cfg_to_json(&p);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "type")), "dpdk");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "allowed")), "2003-2005");
@@ -260,7 +225,7 @@ static void test_port_to_json(void)
 	CU_ASSERT_PTR_NULL(json_object_get(o, "client"));
 	json_decref(o);
 
-	port_from(server_port, &p);
+	vs_test_port_from(server_port, &p);
 	o = vs_port_cfg_to_json(&p);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "perm")), "0600");
 	CU_ASSERT_TRUE(json_is_false(json_object_get(o, "client")));

@@ -13,14 +13,6 @@
 #include "model.h"
 #include "suites.h"
 
-static int port_from(const char *text, struct vs_port_cfg *p, struct vs_err *e)
-{
-	json_t *o = vs_test_json(text);
-	int rc = vs_port_cfg_from_json(o, "args", p, e);
-	json_decref(o);
-	return rc;
-}
-
 static void test_qos_refused(void)
 {
 	static const struct {
@@ -50,15 +42,10 @@ static void test_qos_refused(void)
 	char text[512];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct vs_port_cfg p;
-		struct vs_err e = { 0 };
 		snprintf(text, sizeof(text), "{'name': 'vm1', 'socket': '/s', 'vlan': 10, %s}",
 			 bad[i].args);
-		int rc = port_from(text, &p, &e);
-		if (rc != -bad[i].code || strcmp(e.field, bad[i].field) != 0)
-			fprintf(stderr, "\n  %s: got %d %s (%s)\n", bad[i].args, rc, e.field, e.msg);
-		CU_ASSERT_EQUAL(rc, -bad[i].code);
-		CU_ASSERT_STRING_EQUAL(e.field, bad[i].field);
+		struct vs_test_bad_args one = { text, bad[i].code, bad[i].field };
+		vs_test_expect_add_refused(&one, 1);
 	}
 }
 
@@ -70,12 +57,12 @@ static void test_qos_maps(void)
 	char buf[256];
 
 	/* no trust: everything best-effort by default, and the default is configurable */
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10}", &p, &e), 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10}", &p);
 	CU_ASSERT_EQUAL(p.qos.def, VS_QOS_BEST_EFFORT);
 	CU_ASSERT_EQUAL(p.qos.rate_bps, 0);
 	/* PCP defaults: 5-7 critical, 1 scavenger */
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
-					"'qos_trust': 'pcp', 'qos_default': 'scavenger'}", &p, &e), 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
+					"'qos_trust': 'pcp', 'qos_default': 'scavenger'}", &p);
 	vs_qos_class_map(&p.qos, map);
 	CU_ASSERT_EQUAL(map[0], VS_QOS_BEST_EFFORT);
 	CU_ASSERT_EQUAL(map[1], VS_QOS_SCAVENGER);
@@ -84,8 +71,8 @@ static void test_qos_maps(void)
 	CU_ASSERT_EQUAL(map[7], VS_QOS_CRITICAL);
 	CU_ASSERT_EQUAL(p.qos.def, VS_QOS_SCAVENGER);
 	/* DSCP defaults: CS5, EF, CS6, CS7 critical; LE, CS1 scavenger */
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
-					"'qos_trust': 'dscp'}", &p, &e), 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
+					"'qos_trust': 'dscp'}", &p);
 	vs_qos_class_map(&p.qos, map);
 	for (unsigned int v = 0; v < 64; v++) {
 		uint8_t want = (v == 40 || v == 46 || v == 48 || v == 56) ? VS_QOS_CRITICAL :
@@ -93,10 +80,10 @@ static void test_qos_maps(void)
 		CU_ASSERT_EQUAL(map[v], want);
 	}
 	/* explicit lists replace the defaults, and come back in canonical form */
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
 					"'qos_trust': 'dscp', 'qos_critical': '48,46,24-26,47',"
 					" 'qos_scavenger': '8', 'qos_rate': 25000000,"
-					" 'qos_queue': 256}", &p, &e), 0);
+					" 'qos_queue': 256}", &p);
 	vs_qos_class_map(&p.qos, map);
 	CU_ASSERT_EQUAL(map[25], VS_QOS_CRITICAL);
 	CU_ASSERT_EQUAL(map[40], VS_QOS_BEST_EFFORT);
@@ -153,50 +140,62 @@ static uint32_t ip_frame(uint8_t *f, bool v6, int tag_pcp, uint8_t dscp)
 	return 128;
 }
 
+/* What the VLAN demux does: parse the frame, then classify it. */
+static uint8_t classify(const struct vs_dp_classify *c, const uint8_t *f, uint32_t len,
+			int nic_pcp)
+{
+	struct vs_frame_info fi;
+
+	if (!vs_frame_parse(f, len, &fi)) {
+		CU_FAIL("runt: the demux drops it before classifying");
+		return VS_QOS_CLASSES;
+	}
+	return vs_qos_classify(c, f, len, &fi, nic_pcp);
+}
+
 static void test_classify(void)
 {
 	struct vs_port_cfg p;
-	struct vs_err e;
 	struct vs_dp_classify c;
 	uint8_t f[128];
 	uint32_t len;
 
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
-					"'qos_trust': 'dscp', 'qos_default': 'critical'}", &p, &e), 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
+					"'qos_trust': 'dscp', 'qos_default': 'critical'}", &p);
 	c.trust = p.qos.trust, c.def = p.qos.def;
 	vs_qos_class_map(&p.qos, c.map);
 	len = ip_frame(f, false, -1, 46);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_CRITICAL);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_CRITICAL);
 	len = ip_frame(f, false, -1, 0);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_BEST_EFFORT);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_BEST_EFFORT);
 	len = ip_frame(f, false, 3, 8);	/* tagged IPv4: DSCP after the tag */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_SCAVENGER);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_SCAVENGER);
 	len = ip_frame(f, true, -1, 46);	/* IPv6 traffic class spans two bytes */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_CRITICAL);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_CRITICAL);
 	len = ip_frame(f, true, 7, 1);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_SCAVENGER);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_SCAVENGER);
 	f[16] = 0x08, f[17] = 0x06;	/* ARP: no DSCP, the port default */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_CRITICAL);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_CRITICAL);
 	len = ip_frame(f, false, -1, 46);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, 15, -1), VS_QOS_CRITICAL);	/* truncated: default */
+	CU_ASSERT_EQUAL(classify(&c, f, 15, -1), VS_QOS_CRITICAL);	/* truncated: default */
 	f[14] = 0x65;	/* says IPv4 ethertype, version 6: not trusted */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_CRITICAL);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_CRITICAL);
 
-	CU_ASSERT_EQUAL_FATAL(port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
-					"'qos_trust': 'pcp'}", &p, &e), 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, "
+					"'qos_trust': 'pcp'}", &p);
 	c.trust = p.qos.trust, c.def = p.qos.def;
 	vs_qos_class_map(&p.qos, c.map);
 	len = ip_frame(f, false, 6, 0);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_CRITICAL);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_CRITICAL);
 	len = ip_frame(f, false, 1, 46);	/* PCP trusted, DSCP ignored */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_SCAVENGER);
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_SCAVENGER);
 	len = ip_frame(f, false, -1, 46);	/* untagged: the default ... */
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, -1), VS_QOS_BEST_EFFORT);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, 5), VS_QOS_CRITICAL);	/* ... or NIC's tag */
+	CU_ASSERT_EQUAL(classify(&c, f, len, -1), VS_QOS_BEST_EFFORT);
+	CU_ASSERT_EQUAL(classify(&c, f, len, 5), VS_QOS_CRITICAL);	/* ... or NIC's tag */
 
 	c.trust = VS_TRUST_NONE;
 	len = ip_frame(f, false, 7, 46);
-	CU_ASSERT_EQUAL(vs_qos_classify(&c, f, len, 7), VS_QOS_BEST_EFFORT);
+	CU_ASSERT_EQUAL(classify(&c, f, len, 7), VS_QOS_BEST_EFFORT);
 }
 
 CU_ErrorCode vs_test_qos_suite(void)
