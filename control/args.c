@@ -18,6 +18,20 @@ int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, .
 	return -code;
 }
 
+const char *vs_pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+const char *vs_field_cat(char *buf, size_t len, const char *prefix, const char *key)
+{
+	return vs_pathf(buf, len, "%s.%s", prefix, key);
+}
+
 static int check_type(const struct vs_arg_spec *a, const json_t *v, const char *field,
 		      struct vs_err *e)
 {
@@ -44,6 +58,19 @@ static int check_type(const struct vs_arg_spec *a, const json_t *v, const char *
 					  "expected a string of VLANs like \"2003-2005,2010\"");
 		return vs_vlan_set_parse(json_string_value(v), &set, e, field);
 	}
+	case VS_ARG_LABELS: {
+		struct vs_labels l;
+		return vs_labels_parse(v, &l, field, e);
+	}
+	case VS_ARG_IPS: {
+		struct vs_ip ips[VS_PORT_IPS_MAX];
+		uint8_t n;
+		return vs_ips_parse(v, ips, &n, VS_PORT_IPS_MAX, field, e);
+	}
+	case VS_ARG_JSON:
+		if (!json_is_object(v) && !json_is_array(v))
+			return vs_err_set(e, EINVAL, field, "expected a JSON object or array");
+		return 0;
 	case VS_ARG_MAC: {
 		uint8_t mac[6];
 		if (!json_is_string(v) || vs_mac_parse(json_string_value(v), mac) < 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "policy.h"
 
 #define FIELD(buf, prefix, key) (snprintf(buf, sizeof(buf), "%s.%s", prefix, key), buf)
 
@@ -86,6 +87,13 @@ void vs_config_defaults(struct vs_config *c)
 	c->control.socket_perm = 0660;
 	c->fdb.size = 65536;
 	c->fdb.aging_s = 300;
+	vs_conntrack_defaults(&c->conntrack);
+}
+
+void vs_config_release(struct vs_config *c)
+{
+	json_decref(c->policies);
+	c->policies = NULL;
 }
 
 static int copy_str(char *dst, size_t len, const json_t *v, const char *field, struct vs_err *e)
@@ -351,6 +359,8 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 		return rc;
 	if ((rc = vs_qos_args(o, prefix, &p->qos, e)) < 0)
 		return rc;
+	if ((rc = vs_netpol_port_args(o, prefix, &p->np, e)) < 0)
+		return rc;
 	return vs_port_cfg_validate(p, prefix, e);
 }
 
@@ -370,6 +380,8 @@ int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *
 	if ((rc = police_args(o, prefix, &n.police, e)) < 0)
 		return rc;
 	if ((rc = vs_qos_args(o, prefix, &n.qos, e)) < 0)
+		return rc;
+	if ((rc = vs_netpol_port_args(o, prefix, &n.np, e)) < 0)
 		return rc;
 	if ((rc = vs_port_cfg_validate(&n, prefix, e)) < 0)
 		return rc;
@@ -538,6 +550,7 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 						pc->yellow_demote ? "scavenger" : "pass"));
 	}
 	vs_qos_cfg_to_json(&p->qos, o);
+	vs_netpol_port_to_json(&p->np, o);
 	if (p->owner[0])
 		json_object_set_new(o, "owner", json_string(p->owner));
 	if (p->group[0])
@@ -748,14 +761,102 @@ static int parse_fdb(const json_t *o, struct vs_config *c, struct vs_err *e)
 	return 0;
 }
 
+static int config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e);
+
 int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e)
 {
-	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "ports",
-					    "static_macs", NULL };
-	json_t *v;
 	int rc;
 
 	vs_config_defaults(c);
+	if ((rc = config_from_json(root, c, e)) < 0)
+		vs_config_release(c);
+	return rc;
+}
+
+static int parse_networks(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	size_t i;
+	json_t *x;
+	char f[48];
+	int rc;
+
+	if (!json_is_array(v) || json_array_size(v) > VS_NETWORKS_MAX)
+		return vs_err_set(e, EINVAL, "networks", "expected an array of at most %d networks",
+				  VS_NETWORKS_MAX);
+	json_array_foreach(v, i, x) {
+		snprintf(f, sizeof(f), "networks[%zu]", i);
+		if ((rc = vs_network_from_json(x, f, &c->networks[i], e)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->networks[j].name, c->networks[i].name) == 0)
+				return vs_err_set(e, EEXIST, f, "network '%s' given twice",
+						  c->networks[i].name);
+	}
+	c->n_networks = (uint16_t)json_array_size(v);
+	return 0;
+}
+
+static int parse_namespaces(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	size_t i;
+	json_t *x;
+	char f[48];
+	int rc;
+
+	if (!json_is_array(v) || json_array_size(v) > VS_NAMESPACES_MAX)
+		return vs_err_set(e, EINVAL, "namespaces",
+				  "expected an array of at most %d namespaces", VS_NAMESPACES_MAX);
+	json_array_foreach(v, i, x) {
+		snprintf(f, sizeof(f), "namespaces[%zu]", i);
+		if ((rc = vs_namespace_from_json(x, f, &c->namespaces[i], e)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->namespaces[j].name, c->namespaces[i].name) == 0)
+				return vs_err_set(e, EEXIST, f, "namespace '%s' given twice",
+						  c->namespaces[i].name);
+	}
+	c->n_namespaces = (uint16_t)json_array_size(v);
+	return 0;
+}
+
+static int parse_policies(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	struct vs_policy_id *ids;
+	size_t i;
+	json_t *x;
+	char f[48];
+	int rc = 0;
+
+	if (!json_is_array(v))
+		return vs_err_set(e, EINVAL, "policies", "expected an array of policy objects");
+	ids = calloc(json_array_size(v) + 1, sizeof(*ids));
+	if (ids == NULL)
+		return vs_err_set(e, ENOMEM, "policies", "out of memory");
+	json_array_foreach(v, i, x) {
+		snprintf(f, sizeof(f), "policies[%zu]", i);
+		if ((rc = vs_policy_check(x, f, c->networks, c->n_networks, &ids[i], e)) < 0)
+			break;
+		for (size_t j = 0; j < i && rc == 0; j++)
+			if (memcmp(&ids[j], &ids[i], sizeof(ids[i])) == 0)
+				rc = vs_err_set(e, EEXIST, f, "%s '%s' given twice",
+						vs_policy_kind_name(ids[i].kind), ids[i].name);
+		if (rc < 0)
+			break;
+	}
+	free(ids);
+	if (rc == 0)
+		c->policies = json_deep_copy(v);
+	return rc;
+}
+
+static int config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "ports",
+					    "static_macs", "conntrack", "networks", "namespaces",
+					    "policies", NULL };
+	json_t *v;
+	int rc;
+
 	if ((rc = only_keys(root, "", keys, e)) < 0) {
 		memmove(e->field, e->field + 1, strlen(e->field));	/* ".x" -> "x" */
 		return rc;
@@ -821,6 +922,16 @@ int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *
 		}
 		c->n_static_macs = (uint16_t)json_array_size(v);
 	}
+	if ((v = json_object_get(root, "conntrack")) != NULL &&
+	    (rc = vs_conntrack_from_json(v, &c->conntrack, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "networks")) != NULL && (rc = parse_networks(v, c, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "namespaces")) != NULL &&
+	    (rc = parse_namespaces(v, c, e)) < 0)
+		return rc;
+	if ((v = json_object_get(root, "policies")) != NULL && (rc = parse_policies(v, c, e)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -856,5 +967,15 @@ json_t *vs_config_to_json(const struct vs_config *c)
 	for (uint16_t i = 0; i < c->n_static_macs; i++)
 		json_array_append_new(macs, vs_static_mac_to_json(&c->static_macs[i]));
 	json_object_set_new(root, "static_macs", macs);
+	json_object_set_new(root, "conntrack", vs_conntrack_to_json(&c->conntrack));
+	json_t *nets = json_array(), *nss = json_array();
+	for (uint16_t i = 0; i < c->n_networks; i++)
+		json_array_append_new(nets, json_pack("{s:s, s:i}", "name", c->networks[i].name,
+						      "vlan", c->networks[i].vlan));
+	for (uint16_t i = 0; i < c->n_namespaces; i++)
+		json_array_append_new(nss, vs_namespace_to_json(&c->namespaces[i]));
+	json_object_set_new(root, "networks", nets);
+	json_object_set_new(root, "namespaces", nss);
+	json_object_set_new(root, "policies", c->policies ? json_deep_copy(c->policies) : json_array());
 	return root;
 }

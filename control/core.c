@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "netpol.h"
 #include "state.h"
 
 struct vs_state vs_st;
@@ -30,6 +31,15 @@ static void err_prefix(struct vs_err *e, const char *prefix)
 		return;
 	snprintf(f, sizeof(f), "%s.%s", prefix, e->field);
 	snprintf(e->field, sizeof(e->field), "%.*s", (int)sizeof(e->field) - 1, f);
+}
+
+/* Publish a port change; with policies, the compiled set that follows from it goes out in
+ * the same snapshot, so a port is never briefly unprotected. */
+static int publish(struct vs_err *e)
+{
+	if (!vs_netpol_active())
+		return vs_snapshot_publish(e);
+	return vs_netpol_apply_change(e);
 }
 
 static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs_err *e)
@@ -66,7 +76,7 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 	p->seq = ++vs_st.next_seq;
 	vs_port_counters_sum((uint16_t)slot, &p->base);
 	p->in_use = true;
-	if ((rc = vs_snapshot_publish(e)) < 0) {
+	if ((rc = publish(e)) < 0) {
 		p->in_use = false;
 		vs_qos_destroy(p->qos);
 		p->qos = NULL;
@@ -92,7 +102,7 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 	struct vs_port *p = &vs_st.ports[slot];
 
 	p->in_use = false;
-	if (vs_snapshot_publish(e) < 0) {
+	if (publish(e) < 0) {
 		p->in_use = true;
 		return -e->code;
 	}
@@ -130,7 +140,7 @@ int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
 	}
 	p->cfg = n;
 	p->qos = new_qos;
-	if ((rc = vs_snapshot_publish(e)) < 0) {
+	if ((rc = publish(e)) < 0) {
 		p->cfg = old;
 		p->qos = old_qos;
 		if (new_qos != old_qos)
@@ -180,6 +190,11 @@ int vs_core_apply_config(const struct vs_config *c, struct vs_err *e)
 	char prefix[48];
 	int rc;
 
+	/* networks and namespaces first: policies refer to them */
+	memcpy(vs_np.networks, c->networks, sizeof(c->networks[0]) * c->n_networks);
+	vs_np.n_networks = c->n_networks;
+	memcpy(vs_np.namespaces, c->namespaces, sizeof(c->namespaces[0]) * c->n_namespaces);
+	vs_np.n_namespaces = c->n_namespaces;
 	for (uint16_t i = 0; i < c->n_ports; i++) {
 		snprintf(prefix, sizeof(prefix), "ports[%u]", i);
 		if ((rc = port_add(&c->ports[i], prefix, e)) < 0)
@@ -190,6 +205,12 @@ int vs_core_apply_config(const struct vs_config *c, struct vs_err *e)
 		if ((rc = mac_add(&c->static_macs[i], prefix, e)) < 0)
 			goto err;
 	}
+	/* all policies in one compile */
+	json_t *applied = NULL;
+	if (json_array_size(c->policies) > 0 &&
+	    (rc = vs_netpol_policy_apply(c->policies, "policies", &applied, e)) < 0)
+		goto err;
+	json_decref(applied);
 	return 0;
 err:
 	vs_core_remove_all();
@@ -199,6 +220,7 @@ err:
 void vs_core_remove_all(void)
 {
 	struct vs_err e;
+	vs_netpol_clear();
 	for (int i = VS_MAX_PORTS - 1; i >= 0; i--)
 		if (vs_st.ports[i].in_use)
 			vs_core_port_del(vs_st.ports[i].cfg.name, &e);
@@ -231,5 +253,16 @@ json_t *vs_core_running_config(void)
 		json_array_append_new(ports, vs_port_cfg_to_json(&vs_st.ports[slots[i]].cfg));
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "static_macs", vs_fdb_statics_to_json(vs_dp.fdb));
+	json_t *nets = json_array(), *nss = json_array(), *pols = json_array();
+	for (uint16_t i = 0; i < vs_np.n_networks; i++)
+		json_array_append_new(nets, json_pack("{s:s, s:i}", "name", vs_np.networks[i].name,
+						      "vlan", vs_np.networks[i].vlan));
+	for (uint16_t i = 0; i < vs_np.n_namespaces; i++)
+		json_array_append_new(nss, vs_namespace_to_json(&vs_np.namespaces[i]));
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		json_array_append(pols, vs_np.policies[i].obj);
+	json_object_set_new(root, "networks", nets);
+	json_object_set_new(root, "namespaces", nss);
+	json_object_set_new(root, "policies", pols);
 	return root;
 }

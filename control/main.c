@@ -21,7 +21,9 @@
 #include <rte_mbuf.h>
 #include <rte_version.h>
 
+#include "acl.h"
 #include "log.h"
+#include "netpol.h"
 #include "server.h"
 #include "state.h"
 
@@ -109,6 +111,9 @@ static int dp_init(const struct vs_config *c)
 	vs_dp.fdb = vs_fdb_create(c->fdb.size, c->fdb.aging_s, vs_dp.qsbr);
 	if (vs_dp.fdb == NULL)
 		return -ENOMEM;
+	vs_dp.ct = vs_ct_create(&c->conntrack);
+	if (vs_dp.ct == NULL)
+		return -ENOMEM;
 	vs_dp.workers = rte_zmalloc("vs_workers", sizeof(struct vs_worker) * nw,
 				    RTE_CACHE_LINE_SIZE);
 	if (vs_dp.workers == NULL)
@@ -123,6 +128,12 @@ static int dp_init(const struct vs_config *c)
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (vs_dp.workers[w].learn_ring == NULL)
 			return -ENOMEM;
+		snprintf(name, sizeof(name), "vs_deny_%u", w);
+		vs_dp.workers[w].deny_ring = rte_ring_create_elem(
+			name, sizeof(struct vs_deny_event), 256, (int)rte_socket_id(),
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (vs_dp.workers[w].deny_ring == NULL)
+			return -ENOMEM;
 	}
 	struct vs_err e;
 	return vs_snapshot_publish(&e);
@@ -131,10 +142,14 @@ static int dp_init(const struct vs_config *c)
 static void dp_fini(void)
 {
 	vs_snapshot_free_current();
+	vs_netpol_free_all();
+	vs_ct_destroy(vs_dp.ct);
 	vs_fdb_destroy(vs_dp.fdb);
 	if (vs_dp.workers != NULL)
-		for (uint16_t w = 0; w < vs_dp.n_workers; w++)
+		for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
 			rte_ring_free(vs_dp.workers[w].learn_ring);
+			rte_ring_free(vs_dp.workers[w].deny_ring);
+		}
 	rte_free(vs_dp.workers);
 	rte_mempool_free(vs_dp.pool);
 	rte_free(vs_dp.qsbr);
@@ -152,6 +167,7 @@ static void learn_timer(evutil_socket_t fd, short what, void *arg)
 	static unsigned int ticks;
 	(void)fd, (void)what, (void)arg;
 	vs_fdb_drain_learn(vs_dp.fdb);
+	vs_netpol_drain_events();
 	/* Links every 100 ms: log and count a bond member's link and active-set changes close
 	 * to when they happen (the bonding PMD itself reacts on its own, sooner). */
 	if (++ticks % 50 == 0)
@@ -164,6 +180,7 @@ static void second_timer(evutil_socket_t fd, short what, void *arg)
 	uint32_t now = monotonic_s();
 	atomic_store_explicit(&vs_dp.clock_s, now, memory_order_relaxed);
 	vs_fdb_age(vs_dp.fdb, now);
+	vs_ct_expire(vs_dp.ct, &vs_st.cfg->conntrack, now);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -210,6 +227,7 @@ int main(int argc, char **argv)
 	if (check_only) {
 		printf("vswd: %s: ok (%u ports, %u static MACs)\n", config_path, cfg->n_ports,
 		       cfg->n_static_macs);
+		vs_config_release(cfg);
 		free(cfg);
 		return 0;
 	}
@@ -300,6 +318,7 @@ out:
 		event_base_free(base);
 	dp_fini();
 	rte_eal_cleanup();
+	vs_config_release(cfg);
 	free(cfg);
 	VS_LOG(NOTICE, "vswd stopped");
 	return rc;

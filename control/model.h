@@ -31,6 +31,59 @@ struct vs_err {
 int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* "prefix.key" into buf (truncated if need be): the field named in an error. */
+const char *vs_field_cat(char *buf, size_t len, const char *prefix, const char *key);
+/* printf into buf, truncated if need be; returns buf. */
+const char *vs_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define VS_FIELD(buf, prefix, key) vs_field_cat(buf, sizeof(buf), prefix, key)
+
+/* Kubernetes-style labels of a VM port or a namespace. */
+struct vs_label {
+	char key[VS_LABEL_KEY_MAX];
+	char val[VS_LABEL_VAL_MAX];
+};
+
+struct vs_labels {
+	uint8_t n;
+	struct vs_label l[VS_LABELS_MAX];
+};
+
+struct vs_ip {
+	uint8_t family;	/* 4 or 6 */
+	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
+};
+
+/* What network policy knows of a VM port: who it is (namespace, labels), its addresses, and
+ * the spoof check of what it sends (the NAD's macspoofchk). */
+struct vs_netpol_port {
+	char ns[VS_NS_NAME_MAX];	/* "" = not a pod: never selected by a policy */
+	struct vs_labels labels;
+	uint8_t n_ips;
+	struct vs_ip ips[VS_PORT_IPS_MAX];
+	bool has_mac;
+	uint8_t mac[6];
+	bool spoofchk;	/* source MAC must be mac */
+	bool ip_spoofchk;	/* source IPs (and ARP sender) must be one of ips */
+};
+
+/* A named VLAN domain: what a NetworkAttachmentDefinition stands for. */
+struct vs_network {
+	char name[VS_NS_NAME_MAX];
+	uint16_t vlan;
+};
+
+struct vs_namespace {
+	char name[VS_NS_NAME_MAX];
+	struct vs_labels labels;
+};
+
+/* Connection tracking of policy-checked traffic; timeouts in seconds. */
+struct vs_conntrack_cfg {
+	uint32_t size;	/* connections */
+	uint32_t tcp_syn, tcp_established, tcp_fin, tcp_closed;
+	uint32_t udp_new, udp_established, icmp, other;
+};
+
 /* Ingress policer: srTCM (RFC 2697) when peak_rate_bps is 0, else trTCM (RFC 2698). Rates
  * count Ethernet frame bytes without FCS, preamble and gap. Red frames are dropped. */
 struct vs_police_cfg {
@@ -80,6 +133,7 @@ struct vs_port_cfg {
 	char members[VS_MEMBERS_LEN];	/* bond: member devargs separated by ';' */
 	struct vs_police_cfg police;
 	struct vs_qos_cfg qos;
+	struct vs_netpol_port np;
 };
 
 /* The burst sizes a policer runs with, defaults filled in. */
@@ -120,6 +174,12 @@ struct vs_config {
 	struct vs_port_cfg ports[VS_MAX_PORTS];
 	uint16_t n_static_macs;
 	struct vs_static_mac static_macs[VS_STATIC_MACS_MAX];
+	struct vs_conntrack_cfg conntrack;
+	uint16_t n_networks;
+	struct vs_network networks[VS_NETWORKS_MAX];
+	uint16_t n_namespaces;
+	struct vs_namespace namespaces[VS_NAMESPACES_MAX];
+	json_t *policies;	/* array of validated policy objects (owned), or NULL */
 };
 
 static inline bool vs_port_cfg_in_vlan(const struct vs_port_cfg *p, uint16_t vid)
@@ -154,6 +214,29 @@ int vs_points_parse(const char *s, unsigned int max, uint64_t *out, const char *
 		    struct vs_err *e);
 void vs_points_format(uint64_t bits, char *buf, size_t len);
 
+/* netpol_cfg.c: the inventory network policy works on. */
+/* "k=v,k2=v2" or a JSON object of strings; keys and values as Kubernetes allows. */
+int vs_labels_parse(const json_t *v, struct vs_labels *out, const char *field, struct vs_err *e);
+json_t *vs_labels_to_json(const struct vs_labels *l);
+const char *vs_labels_get(const struct vs_labels *l, const char *key);
+/* "10.0.0.1,fd00::1" or a JSON array of such strings. */
+int vs_ips_parse(const json_t *v, struct vs_ip *out, uint8_t *n, unsigned int max,
+		 const char *field, struct vs_err *e);
+int vs_ip_parse(const char *s, struct vs_ip *ip);
+void vs_ip_format(const struct vs_ip *ip, char *buf, size_t len);
+/* The port arguments namespace, labels, ips, mac, spoofchk, ip_spoofchk. */
+int vs_netpol_port_args(const json_t *o, const char *prefix, struct vs_netpol_port *np,
+			struct vs_err *e);
+void vs_netpol_port_to_json(const struct vs_netpol_port *np, json_t *port);
+int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network *n,
+			 struct vs_err *e);
+int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namespace *ns,
+			   struct vs_err *e);
+json_t *vs_namespace_to_json(const struct vs_namespace *ns);
+void vs_conntrack_defaults(struct vs_conntrack_cfg *c);
+int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct vs_err *e);
+json_t *vs_conntrack_to_json(const struct vs_conntrack_cfg *c);
+
 /* args.c: check a JSON args object against a command's schema (names, types,
  * required); prefix names the object in errors ("args", "ports[2]"). */
 int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const char *prefix,
@@ -161,6 +244,7 @@ int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const 
 
 /* config.c */
 void vs_config_defaults(struct vs_config *c);
+void vs_config_release(struct vs_config *c);	/* what from_json allocated (policies) */
 void vs_port_cfg_defaults(struct vs_port_cfg *p);
 /* Decode port.add args / a config "ports" row into p (defaults applied first). */
 int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,

@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "log.h"
+#include "netpol.h"
 #include "state.h"
 
 static void port_vlan(const struct vs_port_cfg *c, struct vs_port_vlan *pv)
@@ -121,12 +122,23 @@ static struct vs_snapshot *build(void)
 		cl->trust = p->cfg.qos.trust;
 		cl->def = p->cfg.qos.def;
 		vs_qos_class_map(&p->cfg.qos, cl->map);
+		struct vs_dp_spoof *sp = &s->ports[i].spoof;
+		const struct vs_netpol_port *np = &p->cfg.np;
+		sp->mac_check = np->spoofchk;
+		sp->ip_check = np->ip_spoofchk;
+		memcpy(sp->mac, np->mac, 6);
+		sp->n_ips = np->n_ips;
+		for (uint8_t k = 0; k < np->n_ips; k++) {
+			sp->ips[k].family = np->ips[k].family;
+			memcpy(sp->ips[k].addr, np->ips[k].addr, 16);
+		}
 		if (p->qos != NULL) {
 			uint16_t o = p->qos->owner;
 			s->ports[i].qos = p->qos;
 			s->qos_ports[o][s->n_qos[o]++] = i;
 		}
 	}
+	s->policy = vs_netpol_for_snapshot();
 	s->flood_ports = rte_malloc("vs_flood", sizeof(uint16_t) * (total + 1), 0);
 	if (s->flood_ports == NULL) {
 		snapshot_free(s);

@@ -21,6 +21,11 @@ void vs_port_counters_sum(uint16_t slot, struct vs_port_counters *out)
 		out->tx_bytes += c->tx_bytes;
 		for (int d = 0; d < VS_DROP__COUNT; d++)
 			out->drops[d] += c->drops[d];
+		for (int d = 0; d < 2; d++) {
+			out->pol_allowed[d] += c->pol_allowed[d];
+			out->pol_denied[d] += c->pol_denied[d];
+		}
+		out->pol_established += c->pol_established;
 	}
 }
 
@@ -34,6 +39,11 @@ static void port_counters(uint16_t slot, struct vs_port_counters *out)
 	out->tx_bytes -= b->tx_bytes;
 	for (int d = 0; d < VS_DROP__COUNT; d++)
 		out->drops[d] -= b->drops[d];
+	for (int d = 0; d < 2; d++) {
+		out->pol_allowed[d] -= b->pol_allowed[d];
+		out->pol_denied[d] -= b->pol_denied[d];
+	}
+	out->pol_established -= b->pol_established;
 }
 
 static json_t *drops_json(const uint64_t *drops)
@@ -64,6 +74,13 @@ json_t *vs_port_to_json(uint16_t slot)
 				      (json_int_t)c.rx_packets, "rx_bytes", (json_int_t)c.rx_bytes,
 				      "tx_packets", (json_int_t)c.tx_packets, "tx_bytes",
 				      (json_int_t)c.tx_bytes, "drops", drops_json(c.drops)));
+	json_object_set_new(o, "policy",
+			    json_pack("{s:{s:I, s:I}, s:{s:I, s:I}, s:I}", "ingress", "allowed",
+				      (json_int_t)c.pol_allowed[0], "denied",
+				      (json_int_t)c.pol_denied[0], "egress", "allowed",
+				      (json_int_t)c.pol_allowed[1], "denied",
+				      (json_int_t)c.pol_denied[1], "established_sent",
+				      (json_int_t)c.pol_established));
 	return o;
 }
 

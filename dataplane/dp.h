@@ -25,6 +25,8 @@
 #include "drops.h"
 #include "fdb.h"
 #include "frame.h"
+#include "policy_dp.h"
+#include "spoof.h"
 #include "vs_types.h"
 
 #define VS_BURST_MAX 32
@@ -125,6 +127,7 @@ struct vs_dp_port {
 	struct vs_dp_police police;
 	struct vs_dp_classify classify;
 	struct vs_qos *qos;	/* egress scheduler, or NULL: frames go straight out */
+	struct vs_dp_spoof spoof;	/* what the port may send from */
 };
 
 /* A worker's run-time state of one port's policer. */
@@ -157,6 +160,8 @@ struct vs_snapshot {
 	/* Ports with an egress scheduler, by owner worker. */
 	uint16_t n_qos[VS_MAX_WORKERS];
 	uint16_t qos_ports[VS_MAX_WORKERS][VS_MAX_PORTS];
+	/* Network policy; NULL: none, the stage is skipped. */
+	const struct vs_policy_dp *policy;
 };
 
 struct vs_port_counters {
@@ -165,6 +170,11 @@ struct vs_port_counters {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t drops[VS_DROP__COUNT];
+	/* policy verdicts of checks of this port's own policy, and established (conntrack)
+	 * packets it sent */
+	uint64_t pol_allowed[2];	/* [enum vs_dir] */
+	uint64_t pol_denied[2];
+	uint64_t pol_established;
 };
 
 struct vs_tx_buf {
@@ -184,6 +194,11 @@ struct vs_worker {
 	uint64_t busy_loops, idle_loops, sleeps;
 	uint64_t next_lacp_tsc;	/* worker 0: when to poll 802.3ad bonds next */
 	uint64_t learn_events, learn_ring_full;
+	/* policy */
+	struct rte_ring *deny_ring;	// dp: enqueue (SP), cp: dequeue (SC)
+	uint32_t deny_sec, deny_in_sec;	/* rate limit of deny events */
+	uint64_t deny_events, deny_events_suppressed;
+	uint64_t ct_created, ct_revalidated, ct_revoked;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];
 	struct vs_tx_buf txb[VS_MAX_PORTS];
@@ -199,6 +214,7 @@ struct vs_dp {
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_mempool *pool;
 	struct vs_fdb *fdb;
+	struct vs_ct *ct;
 	uint16_t n_workers;
 	uint32_t idle_sleep_us;	/* 0: pure polling */
 	uint32_t idle_spins;	/* empty loops before sleeping */
@@ -212,12 +228,19 @@ extern struct vs_dp vs_dp;
 int vs_worker_main(void *arg);
 
 /* Stages, in pipeline order. Worker thread only. */
+uint16_t vs_spoof(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
+		  struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
 		       struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_police(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
 		   struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 		   uint16_t n);
+uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
+		   uint16_t n);
+/* policy.c: whether a flooded frame may reach port (its ingress policy), from tx_out. */
+bool vs_policy_flood_allows(struct vs_worker *w, const struct vs_snapshot *s,
+			    struct rte_mbuf *m, uint16_t port);
 void vs_tx_out(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 	       uint16_t n);
 void vs_tx_flush(struct vs_worker *w, const struct vs_snapshot *s);

@@ -34,7 +34,18 @@
 	X(QOS_QUEUE_FULL, "qos_queue_full")                                   \
 	X(QOS_HANDOFF_FULL, "qos_handoff_full")
 
-#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_L2(X) VS_DROPS_TX(X) VS_DROPS_QOS(X)
+/* policy.c: spoof check (counted on the sending port) and network policy (counted on the
+ * port whose policy denied: the receiver for ingress, the sender for egress) */
+#define VS_DROPS_POLICY(X)                                                     \
+	X(SPOOF_MAC, "spoof_mac")                                             \
+	X(SPOOF_IP, "spoof_ip")                                               \
+	X(POLICY_ADMIN_DENY, "policy_admin_deny")                             \
+	X(POLICY_DEFAULT_DENY, "policy_default_deny")                         \
+	X(POLICY_BASELINE_DENY, "policy_baseline_deny")                       \
+	X(CONNTRACK_FULL, "conntrack_full")
+
+#define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_POLICY(X) VS_DROPS_L2(X) \
+	VS_DROPS_TX(X) VS_DROPS_QOS(X)
 
 enum vs_drop {
 #define X(id, name) VS_DROP_##id,

@@ -129,18 +129,22 @@ static void flood(struct vs_worker *w, const struct vs_snapshot *s, struct rte_m
 	struct vs_pkt_meta *md = vs_meta(m);
 	const uint16_t *members = s->flood_ports + s->flood_off[md->vid];
 	uint16_t n_members = s->flood_n[md->vid];
-	uint16_t n_tagged = 0, n_untagged = 0;
+	uint16_t to[VS_MAX_PORTS], n_to = 0, n_tagged = 0, n_untagged = 0;
 
 	for (uint16_t i = 0; i < n_members; i++) {
 		uint16_t p = members[i];
 		if (p == md->in_port)
 			continue;
+		/* a receiver's ingress policy may refuse its copy */
+		if (s->policy != NULL && !vs_policy_flood_allows(w, s, m, p))
+			continue;
+		to[n_to++] = p;
 		if (vs_vlan_egress_tagged(&s->ports[p].vlan, md->vid))
 			n_tagged++;
 		else
 			n_untagged++;
 	}
-	if (n_tagged + n_untagged == 0) {
+	if (n_to == 0) {
 		w->ports[md->in_port].drops[VS_DROP_FLOOD_NO_MEMBERS]++;
 		rte_pktmbuf_free(m);
 		return;
@@ -173,10 +177,8 @@ static void flood(struct vs_worker *w, const struct vs_snapshot *s, struct rte_m
 		if (variant[t] != NULL && want[t] > 1)
 			rte_pktmbuf_refcnt_update(variant[t], (int16_t)(want[t] - 1));
 
-	for (uint16_t i = 0; i < n_members; i++) {
-		uint16_t p = members[i];
-		if (p == md->in_port)
-			continue;
+	for (uint16_t i = 0; i < n_to; i++) {
+		uint16_t p = to[i];
 		bool t = vs_vlan_egress_tagged(&s->ports[p].vlan, md->vid);
 		if (variant[t] == NULL) {
 			w->ports[p].drops[VS_DROP_NO_MBUF]++;

@@ -57,12 +57,15 @@ enum vs_arg_type {
 	VS_ARG_VLANS,
 	VS_ARG_MAC,
 	VS_ARG_U64,	/* rates in bits/s go past 32 bits */
+	VS_ARG_LABELS,	/* "k=v,k2=v2" or a JSON object of strings */
+	VS_ARG_IPS,	/* "10.0.0.1,fd00::1" or a JSON array of such strings */
+	VS_ARG_JSON,	/* a JSON object or array; the CLI reads it from a file */
 };
 
 static inline const char *vs_arg_type_name(enum vs_arg_type t)
 {
 	static const char *const names[] = { "string", "uint", "bool", "vlans", "mac",
-					      "uint64" };
+					      "uint64", "labels", "ips", "json" };
 	return names[t];
 }
 
@@ -107,6 +110,15 @@ struct vs_arg_spec {
 	{ "police_peak_burst", VS_ARG_UINT, false, "police: trTCM peak / srTCM excess burst, bytes" }, \
 	{ "police_yellow", VS_ARG_STR, false, "police: yellow frames pass (default), drop, or scavenger (re-marked)" }
 
+/* Network policy: who the VM is, its addresses and the spoof check; port.add and port.set. */
+#define VS_PORT_ARGS_NETPOL                                                                \
+	{ "namespace", VS_ARG_STR, false, "policy: the VM's namespace (\"\" = not a pod)" },  \
+	{ "labels", VS_ARG_LABELS, false, "policy: the VM's labels, key=value,..." },        \
+	{ "ips", VS_ARG_IPS, false, "policy: the VM's addresses on this network, a,b,..." },   \
+	{ "mac", VS_ARG_STR, false, "the VM's own MAC, for spoofchk (\"\" = none)" },                     \
+	{ "spoofchk", VS_ARG_BOOL, false, "drop frames not from the VM's own MAC" },          \
+	{ "ip_spoofchk", VS_ARG_BOOL, false, "also drop IP/ARP not from the VM's own ips" }
+
 #define VS_PORT_ARGS_VLAN                                                                  \
 	{ "mode", VS_ARG_STR, false, "access (default for vhost-user) or trunk" },          \
 	{ "vlan", VS_ARG_UINT, false, "access VLAN" },                                      \
@@ -140,7 +152,19 @@ struct vs_command_spec {
 	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false) \
 	X(STATS, "stats", "switch-wide counters", no_args, false)                            \
 	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true) \
-	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true)
+	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true) \
+	X(NETWORK_ADD, "network.add", "name a VLAN domain for policies", network_add_args, true) \
+	X(NETWORK_DEL, "network.del", "remove a network name", name_args, true)              \
+	X(NETWORK_LIST, "network.list", "list networks", no_args, false)                     \
+	X(NAMESPACE_SET, "namespace.set", "set a namespace's labels", namespace_set_args, true) \
+	X(NAMESPACE_DEL, "namespace.del", "forget a namespace's labels", name_args, true)    \
+	X(NAMESPACE_LIST, "namespace.list", "list namespaces and their labels", no_args, false) \
+	X(POLICY_APPLY, "policy.apply", "create or replace network policies", policy_apply_args, true) \
+	X(POLICY_DELETE, "policy.delete", "delete a network policy", policy_ref_args, true)  \
+	X(POLICY_LIST, "policy.list", "list network policies", no_args, false)               \
+	X(POLICY_SHOW, "policy.show", "a policy with the ports it selects and per-rule hits", policy_ref_args, true) \
+	X(CONNTRACK_SHOW, "conntrack.show", "connection tracking table and counters", conntrack_show_args, false) \
+	X(MONITOR_DROPS, "monitor.drops", "flows denied by policy (vswctl follows them)", monitor_args, false)
 
 enum vs_command_id {
 #define X(id, name, help, args, pos) VS_CMD_##id,
@@ -167,6 +191,7 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		VS_PORT_ARGS_VLAN,
 		VS_PORT_ARGS_POLICE,
 		VS_PORT_ARGS_QOS,
+		VS_PORT_ARGS_NETPOL,
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec port_set_args[] = {
@@ -174,6 +199,40 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		VS_PORT_ARGS_VLAN,
 		VS_PORT_ARGS_POLICE,
 		VS_PORT_ARGS_QOS,
+		VS_PORT_ARGS_NETPOL,
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec network_add_args[] = {
+		{ "name", VS_ARG_STR, true, "network (NetworkAttachmentDefinition) name, e.g. vlan2003" },
+		{ "vlan", VS_ARG_UINT, true, "its VLAN" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec name_args[] = {
+		{ "name", VS_ARG_STR, true, "name" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec namespace_set_args[] = {
+		{ "name", VS_ARG_STR, true, "namespace" },
+		{ "labels", VS_ARG_LABELS, false, "its labels, key=value,..." },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec policy_apply_args[] = {
+		{ "policy", VS_ARG_JSON, true, "MultiNetworkPolicy, AdminNetworkPolicy, "
+		  "BaselineAdminNetworkPolicy or a List of them (CLI: a file, - for stdin)" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec policy_ref_args[] = {
+		{ "name", VS_ARG_STR, true, "policy name" },
+		{ "namespace", VS_ARG_STR, false, "its namespace (MultiNetworkPolicy)" },
+		{ "kind", VS_ARG_STR, false, "MultiNetworkPolicy (default), AdminNetworkPolicy or BaselineAdminNetworkPolicy" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec conntrack_show_args[] = {
+		{ "limit", VS_ARG_UINT, false, "list at most this many connections (default 100)" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec monitor_args[] = {
+		{ "since", VS_ARG_U64, false, "only events after this sequence number" },
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec mac_show_args[] = {

@@ -21,7 +21,7 @@
 #define VS_PROTO_H
 
 #define VS_PROTO_VERSION 1
-#define VS_PROTO_MAX_MSG (1024 * 1024)
+#define VS_PROTO_MAX_MSG (16 * 1024 * 1024)	/* a 10,000-rule policy is ~1 MB */
 #define VS_DEFAULT_SOCKET "/run/vsw/vswd.sock"
 #define VS_DEFAULT_CONFIG "/etc/vsw/vsw.json"
 

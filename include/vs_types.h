@@ -24,6 +24,15 @@
 #define VS_MTU_MAX 9000
 #define VS_MTU_DEFAULT 1500
 
+/* Network policy inventory (issue #3) */
+#define VS_LABELS_MAX 16	/* labels per port or namespace */
+#define VS_LABEL_KEY_MAX 128	/* including the NUL */
+#define VS_LABEL_VAL_MAX 64	/* Kubernetes: 63 characters */
+#define VS_PORT_IPS_MAX 8	/* addresses of one VM port */
+#define VS_NS_NAME_MAX 64	/* Kubernetes namespace name: 63 characters */
+#define VS_NETWORKS_MAX 256
+#define VS_NAMESPACES_MAX 256
+
 /* A set of VLAN ids 0..4095 as a bitmap. */
 struct vs_vlan_set {
 	uint64_t bits[VS_VLAN_COUNT / 64];

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -474,6 +475,17 @@ static json_t *convert(const struct vs_command_spec *c, const struct vs_arg_spec
 		fprintf(stderr, "vswctl: %s: %s: expected a boolean (true/false, yes/no, on/off, "
 			"1/0), got '%s'\n", c->name, a->name, val);
 		return NULL;
+	case VS_ARG_JSON: {
+		/* inline JSON, a file, or - for stdin */
+		json_error_t jerr;
+		json_t *v = val[0] == '{' || val[0] == '[' ? json_loads(val, 0, &jerr) :
+			    strcmp(val, "-") == 0 ? json_loadf(stdin, 0, &jerr) :
+						    json_load_file(val, 0, &jerr);
+		if (v == NULL)
+			fprintf(stderr, "vswctl: %s: %s: %s: line %d: %s\n", c->name, a->name,
+				strcmp(val, "-") == 0 ? "stdin" : val, jerr.line, jerr.text);
+		return v;
+	}
 	default:
 		return json_string(val);
 	}
@@ -737,6 +749,76 @@ static void print_error(const char *cmd, const json_t *e)
 /* ---- main ---- */
 
 /* Connects, says hello, sends the one request and prints its reply: returns the exit code. */
+static volatile sig_atomic_t stop_follow;
+static double follow_s;	/* monitor: -t given: follow this long; else until interrupted */
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	stop_follow = 1;
+}
+
+/* One line per denied flow, like `hubble observe --verdict DENIED`. */
+static void print_drop(const json_t *ev)
+{
+	char proto[16], b[8][64];
+	const json_t *pol = json_object_get(ev, "policy");
+	bool v6 = strchr(get_str(ev, "src", b[0], 64), ':') != NULL;
+	printf("%s vlan %s %s %s%s%s:%s -> %s%s%s:%s  %s -> %s  DENIED %s of %s: %s (%s tier)",
+	       get_str(ev, "seq", b[7], 64), get_str(ev, "vlan", b[1], 64),
+	       get_str(ev, "proto", proto, sizeof(proto)), v6 ? "[" : "", b[0], v6 ? "]" : "",
+	       get_str(ev, "sport", b[2], 64), v6 ? "[" : "", get_str(ev, "dst", b[3], 64),
+	       v6 ? "]" : "", get_str(ev, "dport", b[4], 64),
+	       json_string_value(json_object_get(ev, "from_port")),
+	       json_string_value(json_object_get(ev, "to_port")),
+	       json_string_value(json_object_get(ev, "direction")),
+	       get_str(ev, "port", b[5], 64), json_string_value(json_object_get(ev, "reason")),
+	       get_str(ev, "tier", b[6], 64));
+	if (pol != NULL)
+		printf(" [%s %s%s%s rule %lld]", json_string_value(json_object_get(pol, "kind")),
+		       json_string_value(json_object_get(pol, "namespace")),
+		       json_string_value(json_object_get(pol, "namespace"))[0] ? "/" : "",
+		       json_string_value(json_object_get(pol, "name")),
+		       json_integer_value(json_object_get(pol, "rule")));
+	putchar('\n');
+}
+
+/* monitor.drops: poll for new events every 200 ms until interrupted (or -t runs out). */
+static int follow_drops(struct conn *c, json_t *args, bool as_json, double for_s)
+{
+	int64_t end = for_s > 0 ? now_ms() + (int64_t)(for_s * 1000) : INT64_MAX;
+	json_t *reply = NULL;
+	signal(SIGINT, on_sigint);
+	signal(SIGTERM, on_sigint);
+	while (!stop_follow && now_ms() < end) {
+		c->deadline_ms = now_ms() + 5000;
+		if (exchange(c, "monitor.drops", args, &reply) < 0)
+			return EXIT_NO_SERVER;
+		if (!json_is_true(json_object_get(reply, "ok"))) {
+			print_error("monitor.drops", json_object_get(reply, "error"));
+			json_decref(reply);
+			return EXIT_REFUSED;
+		}
+		json_t *res = json_object_get(reply, "result"), *ev;
+		size_t i;
+		json_array_foreach(json_object_get(res, "events"), i, ev) {
+			if (as_json) {
+				char *s = json_dumps(ev, JSON_COMPACT);
+				puts(s);
+				free(s);
+			} else {
+				print_drop(ev);
+			}
+		}
+		fflush(stdout);
+		json_object_set(args, "since", json_object_get(res, "next"));
+		json_decref(reply);
+		reply = NULL;
+		usleep(200000);
+	}
+	return 0;
+}
+
 static int session(struct conn *c, const struct vs_command_spec *spec, json_t *args,
 		   bool as_json)
 {
@@ -755,6 +837,11 @@ static int session(struct conn *c, const struct vs_command_spec *spec, json_t *a
 		goto err;
 	}
 	json_decref(reply);
+	reply = NULL;
+	if (strcmp(spec->name, "monitor.drops") == 0) {
+		json_decref(hello);
+		return follow_drops(c, args, as_json, follow_s);
+	}
 	if (exchange(c, spec->name, args, &reply) < 0)
 		goto err;
 	json_decref(hello);
@@ -812,6 +899,7 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			c.timeout_s = strtod(optarg, &end);
+			follow_s = c.timeout_s;
 			if (*end != '\0' || !(c.timeout_s > 0 && c.timeout_s < 1e6)) {
 				fprintf(stderr, "vswctl: -t: expected seconds > 0, got '%s'\n",
 					optarg);

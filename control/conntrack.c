@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The connection table's control side (see dataplane/policy_dp.h): creation, expiry once a
+ * second by per-protocol and TCP-state timeouts, and its JSON view. Workers add connections;
+ * this thread alone deletes them, and frees their hash key slots only after an RCU grace
+ * period, so a worker holding a position from a lookup never sees it reused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "acl.h"
+#include "log.h"
+
+static const char *const state_names[] = { "new", "established", "fin", "closed", "dead" };
+
+struct vs_ct *vs_ct_create(const struct vs_conntrack_cfg *cfg)
+{
+	struct vs_ct *ct = rte_zmalloc("vs_ct", sizeof(*ct), RTE_CACHE_LINE_SIZE);
+	if (ct == NULL)
+		return NULL;
+	ct->size = cfg->size;
+	/* two keys per connection, and headroom against cuckoo collisions */
+	uint32_t entries = 2 * cfg->size + cfg->size / 2;
+	struct rte_hash_parameters hp = {
+		.name = "vs_ct",
+		.entries = entries,
+		.key_len = sizeof(struct vs_ct_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+		/* Workers add (serialised by rte_hash on add only); lookups are lock-free. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD,
+	};
+	ct->h = rte_hash_create(&hp);
+	if (ct->h == NULL)
+		goto err;
+	/* rte_hash hands out positions up to its internal slot count, which exceeds entries
+	 * with per-lcore caches: size the side arrays by what it can return. */
+	ct->n_pos = rte_hash_max_key_id(ct->h) + 1;
+	ct->conns = rte_zmalloc("vs_ct_conns", sizeof(*ct->conns) * ct->n_pos, RTE_CACHE_LINE_SIZE);
+	ct->link = rte_zmalloc("vs_ct_link", sizeof(*ct->link) * ct->n_pos, RTE_CACHE_LINE_SIZE);
+	if (ct->conns == NULL || ct->link == NULL)
+		goto err;
+	return ct;
+err:
+	vs_ct_destroy(ct);
+	return NULL;
+}
+
+void vs_ct_destroy(struct vs_ct *ct)
+{
+	if (ct == NULL)
+		return;
+	rte_hash_free(ct->h);
+	rte_free(ct->conns);
+	rte_free(ct->link);
+	rte_free(ct);
+}
+
+static uint32_t timeout(const struct vs_ct_conn *c, const struct vs_conntrack_cfg *cfg)
+{
+	uint8_t st = atomic_load_explicit(&c->state, memory_order_relaxed);
+	if (st == VS_CT_DEAD)
+		return 0;
+	switch (c->key.proto) {
+	case VS_PROTO_TCP:
+		return st == VS_CT_NEW ? cfg->tcp_syn :
+		       st == VS_CT_ESTABLISHED ? cfg->tcp_established :
+		       st == VS_CT_FIN ? cfg->tcp_fin : cfg->tcp_closed;
+	case VS_PROTO_UDP:
+	case VS_PROTO_SCTP:
+		return st == VS_CT_NEW ? cfg->udp_new : cfg->udp_established;
+	case VS_PROTO_ICMP:
+	case VS_PROTO_ICMPV6:
+		return cfg->icmp;
+	default:
+		return cfg->other;
+	}
+}
+
+static bool is_conn(const struct vs_ct *ct, uint32_t pos)
+{
+	return atomic_load_explicit(&ct->link[pos], memory_order_acquire) == ((pos << 1) + 1) &&
+	       atomic_load_explicit(&ct->conns[pos].live, memory_order_acquire);
+}
+
+/* Deleted keys' slots, once no worker can hold their positions any more. */
+static void release(struct vs_ct *ct, const int32_t *freed, uint32_t n)
+{
+	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t p = (uint32_t)freed[i];
+		if (atomic_load_explicit(&ct->link[p], memory_order_relaxed) == (p << 1) + 1) {
+			atomic_store_explicit(&ct->conns[p].live, 0, memory_order_relaxed);
+			atomic_fetch_sub_explicit(&ct->count, 1, memory_order_relaxed);
+		}
+		atomic_store_explicit(&ct->link[p], VS_CT_LINK_NONE, memory_order_release);
+		rte_hash_free_key_with_position(ct->h, (int32_t)p);
+	}
+}
+
+void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now)
+{
+	int32_t freed[1024];
+	uint32_t n = 0;
+
+	/* In rounds of up to 512 connections: each round waits one grace period. */
+	for (uint32_t pos = 0; pos < ct->n_pos; pos++) {
+		if (!is_conn(ct, pos))
+			continue;
+		struct vs_ct_conn *c = &ct->conns[pos];
+		uint32_t seen = atomic_load_explicit(&c->last_seen, memory_order_relaxed);
+		uint32_t to = timeout(c, cfg);
+		if (to != 0 && now - seen < to)
+			continue;
+		if (atomic_load_explicit(&c->state, memory_order_relaxed) == VS_CT_DEAD)
+			ct->deleted_dead++;
+		else
+			ct->expired++;
+		rte_hash_del_key(ct->h, &c->key);
+		freed[n++] = (int32_t)pos;
+		if (c->rev_pos >= 0) {
+			void *rk;
+			if (rte_hash_get_key_with_position(ct->h, c->rev_pos, &rk) == 0)
+				rte_hash_del_key(ct->h, rk);
+			freed[n++] = c->rev_pos;
+		}
+		if (n + 2 > sizeof(freed) / sizeof(freed[0])) {
+			release(ct, freed, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		release(ct, freed, n);
+}
+
+static json_t *tuple_json(const struct vs_ct_key *k)
+{
+	struct vs_ip a = { .family = k->family }, b = { .family = k->family };
+	char s[64], d[64];
+	memcpy(a.addr, k->src, 16);
+	memcpy(b.addr, k->dst, 16);
+	vs_ip_format(&a, s, sizeof(s));
+	vs_ip_format(&b, d, sizeof(d));
+	return json_pack("{s:i, s:i, s:s, s:s, s:i, s:i}", "vlan", k->vid, "proto", k->proto, "src",
+			 s, "dst", d, "sport", k->sport, "dport", k->dport);
+}
+
+json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
+		      size_t limit)
+{
+	uint64_t created = 0, revalidated = 0, revoked = 0, full = 0;
+	uint32_t states[5] = { 0 };
+	json_t *list = json_array();
+
+	for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
+		created += vs_dp.workers[w].ct_created;
+		revalidated += vs_dp.workers[w].ct_revalidated;
+		revoked += vs_dp.workers[w].ct_revoked;
+		for (int p = 0; p < VS_MAX_PORTS; p++)
+			full += vs_dp.workers[w].ports[p].drops[VS_DROP_CONNTRACK_FULL];
+	}
+	for (uint32_t pos = 0; pos < ct->n_pos; pos++) {
+		if (!is_conn(ct, pos))
+			continue;
+		const struct vs_ct_conn *c = &ct->conns[pos];
+		uint8_t st = atomic_load_explicit(&c->state, memory_order_relaxed);
+		states[st < 5 ? st : 4]++;
+		if (json_array_size(list) < limit) {
+			uint32_t seen = atomic_load_explicit(&c->last_seen, memory_order_relaxed);
+			uint32_t to = timeout(c, cfg), age = now - seen;
+			json_t *o = tuple_json(&c->key);
+			json_object_set_new(o, "state", json_string(state_names[st < 5 ? st : 4]));
+			json_object_set_new(o, "expires_in", json_integer(age < to ? to - age : 0));
+			json_array_append_new(list, o);
+		}
+	}
+	json_t *by_state = json_object();
+	for (int i = 0; i < 5; i++)
+		json_object_set_new(by_state, state_names[i], json_integer(states[i]));
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "size",
+			 (json_int_t)ct->size, "count",
+			 (json_int_t)atomic_load_explicit(&ct->count, memory_order_relaxed),
+			 "created", (json_int_t)created, "expired", (json_int_t)ct->expired,
+			 "revalidated", (json_int_t)revalidated, "revoked", (json_int_t)revoked,
+			 "deleted_dead", (json_int_t)ct->deleted_dead, "full_drops", (json_int_t)full,
+			 "states", by_state, "timeouts", vs_conntrack_to_json(cfg), "connections",
+			 list);
+}

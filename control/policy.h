@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Network policy, pure part (Jansson only, no DPDK): checking policy objects in their
+ * Kubernetes JSON form and compiling a policy set plus the port inventory into flat ACL
+ * entries. control/acl.c turns the entries into rte_acl contexts; the unit tests call these
+ * functions directly.
+ *
+ * Kinds: MultiNetworkPolicy (k8s.cni.cncf.io; NetworkPolicy semantics on a secondary network),
+ * AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1).
+ * Tiers, evaluated in this order for each direction of a packet:
+ *   admin     highest-priority matching ANP rule: Allow, Deny, or Pass (to the next tiers)
+ *   tenant    if any MultiNetworkPolicy selects the port for the direction: allowed if one of
+ *             their rules matches, else denied (default deny)
+ *   baseline  highest matching BANP rule: Allow or Deny; nothing matched: allowed
+ * A packet between two VM ports needs the sender's egress and the receiver's ingress allowed.
+ */
+#ifndef VS_POLICY_H
+#define VS_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model.h"
+
+#define VS_POLICY_NAME_MAX 254	/* Kubernetes object names: 253 characters */
+#define VS_POLICY_RULES_MAX 16384	/* rules of one policy, per direction */
+#define VS_ANP_PRIORITY_MAX 1000
+#define VS_POLICY_FOR "k8s.v1.cni.cncf.io/policy-for"
+#define VS_ACL_PRIORITY_MAX 0x1FFFFFFF	/* rte_acl's RTE_ACL_MAX_PRIORITY (checked in acl.c) */
+
+enum vs_pol_kind { VS_POL_NP, VS_POL_ANP, VS_POL_BANP, VS_POL_KINDS };
+enum vs_tier { VS_TIER_ADMIN, VS_TIER_TENANT, VS_TIER_BASELINE, VS_TIERS };
+enum vs_action { VS_ACT_NONE, VS_ACT_ALLOW, VS_ACT_DENY, VS_ACT_PASS };
+enum vs_dir { VS_DIR_INGRESS, VS_DIR_EGRESS, VS_DIRS };
+
+/* Port flags of a compiled set: what the data path must check for a port. */
+#define VS_PF_ISOLATED(dir) (1u << (dir))	/* tenant tier: default deny in that direction */
+#define VS_PF_POLICED 4u	/* some policy (any tier) selects the port */
+
+struct vs_policy_id {
+	uint8_t kind;	/* enum vs_pol_kind */
+	char name[VS_POLICY_NAME_MAX];
+	char ns[VS_NS_NAME_MAX];	/* MultiNetworkPolicy only */
+};
+
+/* One rule of one policy: the unit of hit counting. userdata of its ACL entries = index + 1. */
+struct vs_rule_info {
+	uint32_t policy;	/* index in the compiled policy array */
+	uint16_t rule;	/* index in the policy's ingress or egress list */
+	uint8_t dir;
+	uint8_t tier;
+	uint8_t action;
+};
+
+/* One rte_acl rule: traffic of port slot in direction dir whose remote end is in
+ * addr/plen and whose destination port is lo..hi. */
+struct vs_acl_entry {
+	uint32_t info;	/* index into infos */
+	uint32_t priority;	/* higher wins within a tier */
+	uint16_t slot;
+	uint8_t dir;
+	uint8_t tier;
+	uint8_t family;	/* 4 or 6 */
+	uint8_t proto;	/* IP protocol, 0 = any */
+	uint8_t plen;
+	uint8_t addr[16];
+	uint16_t port_lo, port_hi;
+};
+
+struct vs_compiled {
+	uint32_t n_infos, n_entries, cap_entries, cap_infos;
+	struct vs_rule_info *infos;
+	struct vs_acl_entry *entries;
+	uint8_t port_flags[VS_MAX_PORTS];
+	uint16_t selected[VS_MAX_PORTS];	/* how many policies select each port */
+};
+
+/* A port as the compiler sees it. */
+struct vs_inv_port {
+	uint16_t slot;
+	const struct vs_port_cfg *cfg;
+};
+
+struct vs_inventory {
+	const struct vs_inv_port *ports;
+	unsigned int n_ports;
+	const struct vs_namespace *ns;
+	unsigned int n_ns;
+	const struct vs_network *nets;
+	unsigned int n_nets;
+};
+
+/* Checks one policy object; fills id. Errors name the JSON path under prefix. */
+int vs_policy_check(const json_t *obj, const char *prefix, const struct vs_network *nets,
+		    unsigned int n_nets, struct vs_policy_id *id, struct vs_err *e);
+const char *vs_policy_kind_name(uint8_t kind);
+int vs_policy_kind_parse(const char *s);	/* or -1 */
+const char *vs_tier_name(uint8_t tier);
+const char *vs_action_name(uint8_t action);
+
+/* Compiles checked policies against the inventory. out is zeroed first; free with
+ * vs_compiled_free. Fails only on memory or when a limit is exceeded. */
+int vs_policy_compile(const json_t *const *pols, unsigned int n, const struct vs_inventory *inv,
+		      struct vs_compiled *out, struct vs_err *e);
+void vs_compiled_free(struct vs_compiled *c);
+/* The port slots a (checked) policy selects; returns how many. */
+unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *inv,
+				uint16_t *slots);
+
+/* Whether a Kubernetes LabelSelector (checked) matches labels. NULL selector: nothing;
+ * {} matches everything. */
+bool vs_selector_match(const json_t *sel, const struct vs_labels *labels);
+
+/* cidr minus except blocks as disjoint prefixes; returns how many were written (at most
+ * max), or -E2BIG. */
+struct vs_prefix {
+	uint8_t family;
+	uint8_t plen;
+	uint8_t addr[16];
+};
+int vs_prefix_parse(const char *s, struct vs_prefix *p);	/* host bits must be zero */
+int vs_prefix_subtract(const struct vs_prefix *cidr, const struct vs_prefix *except,
+		       unsigned int n_except, struct vs_prefix *out, unsigned int max);
+void vs_prefix_format(const struct vs_prefix *p, char *buf, size_t len);
+
+#endif

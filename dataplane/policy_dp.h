@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Network policy as the data path runs it: the compiled rte_acl contexts with their rule
+ * table, the connection tracker, and the events of denied flows.
+ *
+ * ACL input (network order, built per packet and direction): {proto, slot|dir, dport,
+ * remote address}. "remote" is the source for ingress checks and the destination for egress
+ * checks, so one trie serves both directions and every rule matches one address field.
+ * Categories are the tiers: one classify gives the best admin, tenant and baseline match.
+ *
+ * Threads: the control thread builds a struct vs_policy_dp, publishes it in a snapshot and
+ * frees it a grace period after it was replaced. Workers only classify and count hits in
+ * their own row. Conntrack: workers look up and add (rte_hash: lock-free readers, writers
+ * serialised by rte_hash's own lock on add, i.e. once per new connection, never per packet);
+ * the control thread expires and deletes, freeing key slots after a grace period.
+ */
+#ifndef VS_POLICY_DP_H
+#define VS_POLICY_DP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "vs_types.h"
+
+struct rte_acl_ctx;
+struct rte_hash;
+struct rte_ring;
+
+#define VS_ACL_CATEGORIES 4	/* admin, tenant, baseline, (unused): a multiple of 4 */
+#define VS_ACL_SLOTDIR(slot, dir) ((uint16_t)((slot) << 1 | (dir)))
+
+struct vs_acl_key4 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint16_t slotdir;	/* big endian */
+	uint16_t dport;	/* big endian */
+	uint8_t remote[4];
+};
+
+struct vs_acl_key6 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint16_t slotdir;
+	uint16_t dport;
+	uint8_t remote[16];
+};
+
+/* What a rule does; index = ACL userdata - 1. */
+struct vs_dp_rule {
+	uint8_t tier;
+	uint8_t action;	/* enum vs_action (control/policy.h): 1 allow, 2 deny, 3 pass */
+};
+
+struct vs_policy_dp {
+	struct rte_acl_ctx *acl[2];	/* IPv4, IPv6; NULL: no rules of that family */
+	uint32_t gen;	/* changes with every compiled set; conntrack revalidates */
+	uint32_t n_rules;
+	struct vs_dp_rule *rules;
+	uint8_t port_flags[VS_MAX_PORTS];	/* VS_PF_* */
+	uint64_t *hits;	/* [VS_MAX_WORKERS][n_rules]: each worker writes its own row */
+};
+
+/* ---- connection tracking ---- */
+
+struct vs_ct_key {
+	uint16_t vid;	/* zone: tenants may reuse a subnet on two VLANs */
+	uint8_t proto;
+	uint8_t family;
+	uint16_t sport, dport;	/* host order; ICMP echo: identifier, type */
+	uint8_t src[16];
+	uint8_t dst[16];
+};
+
+enum vs_ct_state {
+	VS_CT_NEW,	/* only the originator has spoken */
+	VS_CT_ESTABLISHED,	/* the reply direction has spoken (TCP: SYN-ACK) */
+	VS_CT_FIN,	/* TCP: one side sent FIN */
+	VS_CT_CLOSED,	/* TCP: RST, or FIN from both sides */
+	VS_CT_DEAD,	/* no longer allowed by policy: only waits to be deleted */
+};
+
+/* A connection; lives at the hash position of its original-direction key. */
+struct vs_ct_conn {
+	struct vs_ct_key key;	/* original direction */
+	int32_t rev_pos;	/* hash position of the reply key */
+	uint16_t in_port, out_port;	/* original direction */
+	_Atomic uint32_t last_seen;	/* coarse seconds (vs_dp.clock_s) */
+	_Atomic uint32_t gen;	/* policy generation it was last allowed by */
+	_Atomic uint8_t state;
+	_Atomic uint8_t fin;	/* bit 0: originator sent FIN, bit 1: replier sent FIN */
+	_Atomic uint8_t live;	/* both keys in: the control thread may expire it */
+};
+
+#define VS_CT_LINK_NONE 0u	/* link[pos]: (conn position << 1 | reply) + 1 */
+
+struct vs_ct {
+	struct rte_hash *h;
+	uint32_t size;	/* connections allowed */
+	uint32_t n_pos;	/* hash key positions */
+	struct vs_ct_conn *conns;	/* by position of the original key */
+	_Atomic uint32_t *link;	/* by position: which connection, which direction */
+	_Atomic uint32_t count;	/* connections in the table (cp: w; dp: r, for the limit) */
+	/* cp only */
+	uint64_t expired, deleted_dead;
+};
+
+/* A denied flow for `monitor drops`. */
+struct vs_deny_event {
+	uint8_t family, proto;
+	uint8_t reason;	/* enum vs_drop */
+	uint8_t dir;	/* direction of the check that denied */
+	uint16_t in_port, out_port, vid, sport, dport;
+	uint32_t rule;	/* rule index + 1, 0: default deny */
+	uint32_t time_s;
+	uint8_t src[16], dst[16];
+};
+
+#define VS_DENY_EVENTS_PER_S 100	/* per worker: the rest is counted, not reported */
+
+#endif
