@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--police BPS | --qos BPS] [--record]
+# perf/bench.sh [--build DIR] [--seconds N] [--repeat N] [--police BPS | --qos BPS | --policy N]
+#                [--sizes "64 1518"] [--flows "1 1000"] [--record]
 #
 # Forwarding throughput of vswd between two vhost-user VM ports, next to the same measurement
 # with dpdk-testpmd io-forwarding between two vhost-user sockets (the ceiling: no switching
@@ -10,7 +11,9 @@
 # repetition also runs vswd with an ingress policer of BPS bits/s on the generator's port (set
 # high, it drops nothing and measures what metering costs); with --qos BPS, with an egress
 # scheduler (rte_sched) of BPS bits/s on the sink's port (set high, it shapes nothing and
-# measures what the scheduler costs). See perf/README.md.
+# measures what the scheduler costs); with --policy N, with a MultiNetworkPolicy of N ingress
+# rules on the sink's port, the one that allows the generator's traffic last, and conntrack on
+# (what policy costs). See perf/README.md.
 #
 # Layout on the 2 CPUs: the switch's worker on CPU 1, its main/control thread on CPU 0, and
 # vsw_peer (generator on port 0 = vm1, sink on port 1 = vm2, one lcore) on CPU 0.
@@ -24,6 +27,7 @@ WARMUP=1
 RECORD=0
 POLICE=0
 QOS=0
+POLICY=0
 SIZES=(64 1518)
 FLOWS=(1 1000)
 WORK=/tmp/vswbench # the socket paths in the vswd config below live here
@@ -45,6 +49,9 @@ while (($#)); do
 	--record) RECORD=1; shift ;;
 	--police) POLICE=${2:?--police needs bits/s}; shift 2 ;;
 	--qos) QOS=${2:?--qos needs bits/s}; shift 2 ;;
+	--policy) POLICY=${2:?--policy needs a rule count}; shift 2 ;;
+	--sizes) read -ra SIZES <<<"${2:?--sizes needs sizes}"; shift 2 ;;
+	--flows) read -ra FLOWS <<<"${2:?--flows needs counts}"; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -242,9 +249,15 @@ run_testpmd() {
 # vswd config: two access ports in VLAN 2003, vhost-user clients, busy-polling worker on CPU 1.
 # The MTU lets the largest frame size through (sizes exclude the FCS, so 1518 needs 1504).
 write_config() {
-	local mtu=$1 police= qos=
+	local mtu=$1 police= qos= np1= np2= pol=
 	((${2:-0} == 0)) || police=", \"police_rate\": $2"
 	((${3:-0} == 0)) || qos=", \"qos_rate\": $3"
+	if ((${4:-0} > 0)); then
+		np1=', "namespace": "bench", "labels": "role=gen", "ips": "198.18.0.1"'
+		np2=', "namespace": "bench", "labels": "role=sink", "ips": "198.18.0.2"'
+		pol=", \"networks\": [{\"name\": \"vlan2003\", \"vlan\": 2003}],
+ \"policies\": [$(policy_json "$4")]"
+	fi
 	cat >"$WORK/vswd.json" <<EOF
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswbench",
           "extra_eal_args": ["--no-pci"]},
@@ -253,11 +266,29 @@ write_config() {
  "fdb": {"size": 65536, "aging_s": 300},
  "ports": [
   {"name": "vm1", "type": "vhost-user", "socket": "$WORK/vm1.sock", "client": true,
-   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$police},
+   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$police$np1},
   {"name": "vm2", "type": "vhost-user", "socket": "$WORK/vm2.sock", "client": true,
-   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$qos}
- ]}
+   "queues": 1, "mode": "access", "vlan": 2003, "mtu": $mtu$qos$np2}
+ ]$pol}
 EOF
+}
+
+# A MultiNetworkPolicy selecting vm2 with N ingress rules: N-1 that never match (one /32 and one
+# UDP port each) and, last, the one that allows the generator (198.18.0.0/15, UDP 1024).
+policy_json() {
+	python3 - "$1" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+rules = [{'from': [{'ipBlock': {'cidr': '10.%d.%d.%d/32' % (i >> 16 & 255, i >> 8 & 255, i & 255)}}],
+          'ports': [{'protocol': 'UDP', 'port': 2000 + i % 1000}]} for i in range(n - 1)]
+rules.append({'from': [{'ipBlock': {'cidr': '198.18.0.0/15'}}],
+              'ports': [{'protocol': 'UDP', 'port': 1024}]})
+print(json.dumps({'apiVersion': 'k8s.cni.cncf.io/v1beta1', 'kind': 'MultiNetworkPolicy',
+                  'metadata': {'name': 'bench', 'namespace': 'bench',
+                               'annotations': {'k8s.v1.cni.cncf.io/policy-for': 'vlan2003'}},
+                  'spec': {'podSelector': {'matchLabels': {'role': 'sink'}},
+                           'policyTypes': ['Ingress'], 'ingress': rules}}))
+PY
 }
 
 # True once vswctl shows vm1 and vm2 with link up.
@@ -305,9 +336,10 @@ for s in "${SIZES[@]}"; do ((s > max_size)) && max_size=$s; done
 mtu=$((max_size - 14 > 1500 ? max_size - 14 : 1500))
 write_config "$mtu"
 
-((POLICE == 0 || QOS == 0)) || die "--police and --qos: one at a time"
+(((POLICE > 0) + (QOS > 0) + (POLICY > 0) <= 1)) || die "--police, --qos, --policy: one at a time"
 EXTRA=police
 ((QOS == 0)) || EXTRA=qos
+((POLICY == 0)) || EXTRA=policy
 HAVE_VSWD=1
 if [[ ! -x $VSWD ]]; then
 	HAVE_VSWD=0
@@ -328,9 +360,9 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
 				wait_quiet
 				run_vswd "$size" "$flows" "$rep"
 			fi
-			if ((HAVE_VSWD && (POLICE > 0 || QOS > 0))); then
+			if ((HAVE_VSWD && (POLICE > 0 || QOS > 0 || POLICY > 0))); then
 				echo "bench: [$rep/$REPEAT] vswd+$EXTRA size=$size flows=$flows" >&2
-				write_config "$mtu" "$POLICE" "$QOS"
+				write_config "$mtu" "$POLICE" "$QOS" "$POLICY"
 				wait_quiet
 				run_vswd "$size" "$flows" "$rep" "vswd$EXTRA"
 				write_config "$mtu"
@@ -416,6 +448,8 @@ if ((RECORD)); then
 			"median of $REPEAT runs"
 		((POLICE == 0)) || echo "- vswd+police: ingress policer of $POLICE bits/s on vm1"
 		((QOS == 0)) || echo "- vswd+qos: egress scheduler (rte_sched) of $QOS bits/s on vm2"
+		((POLICY == 0)) || echo "- vswd+policy: MultiNetworkPolicy of $POLICY ingress rules on" \
+			"vm2 (the matching one last), conntrack on"
 		echo
 		echo "$TABLE"
 	} >>"$ROOT/perf/RESULTS.md"

@@ -12,13 +12,14 @@ connections pass whatever the reverse policy says."""
 import itertools
 import json
 import os
+import subprocess
 import time
 import unittest
 
 import netpol_cases as NC
 import pkt
 from peer import Peer
-from vswlib import PEER, CtlError, Switch, vm_port
+from vswlib import PEER, VSWD, CtlError, Switch, vm_port
 
 PODS = NC.all_pods()           # ['x/a', ..., 'z/c']
 TENANT2 = ['x/a@2004', 'x/b@2004']
@@ -411,6 +412,26 @@ class PolicyTest(unittest.TestCase):
         self.assertGreaterEqual(port['ingress']['denied'], 3)
         self.sw.ctl('policy', 'delete', 'deny-from-z', 'namespace=y')
         self.assertEqual(self.sw.call('policy.list')['policies'], [])
+
+    def test_config_save_keeps_policy_state(self):
+        pol = mnp('keep-me', 'y', {'podSelector': {}, 'ingress': [{'from': [
+            {'ipBlock': {'cidr': '10.0.0.0/16', 'except': ['10.0.2.0/24']}}]}]})
+        self.set_policies([pol, anp('adm', 7, {'namespaces': {}}, ingress=[
+            {'action': 'Pass', 'from': [{'namespaces': {}}]}])])
+        path = self.sw.path('saved.json')
+        self.sw.call('config.save', path=path)
+        with open(path) as f:
+            saved = json.load(f)
+        self.assertEqual([p['metadata']['name'] for p in saved['policies']], ['keep-me', 'adm'])
+        self.assertEqual(saved['policies'][0], pol)
+        self.assertEqual(saved['networks'], [{'name': 'vlan2003', 'vlan': 2003},
+                                             {'name': 'vlan2004', 'vlan': 2004}])
+        self.assertIn({'name': 'x', 'labels': {'ns': 'x'}}, saved['namespaces'])
+        xa = [p for p in saved['ports'] if p['name'] == 'x-a'][0]
+        self.assertEqual((xa['namespace'], xa['labels'], xa['ips'], xa['spoofchk']),
+                         ('x', {'pod': 'a'}, [ip_of('x/a'), ip_of('x/a', 6)], True))
+        r = subprocess.run([VSWD, '--check', '-c', path], capture_output=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_hitless_change_under_load(self):
         """A stream both old and new policy allow loses nothing while policies change
