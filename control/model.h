@@ -45,7 +45,7 @@ struct vs_label {
 
 struct vs_labels {
 	uint8_t n;
-	struct vs_label l[VS_LABELS_MAX];
+	struct vs_label l[VS_LABELS_MAX + 1];	/* +1: a namespace's implicit name label */
 };
 
 struct vs_ip {

@@ -26,6 +26,7 @@
 
 #define VS_POLICY_NAME_MAX 254	/* Kubernetes object names: 253 characters */
 #define VS_POLICY_RULES_MAX 16384	/* rules of one policy, per direction */
+#define VS_POLICY_PORTS_MAX 1024	/* ports of one rule */
 #define VS_ANP_PRIORITY_MAX 1000
 #define VS_POLICY_FOR "k8s.v1.cni.cncf.io/policy-for"
 #define VS_ACL_PRIORITY_MAX 0x1FFFFFFF	/* rte_acl's RTE_ACL_MAX_PRIORITY (checked in acl.c) */
@@ -120,7 +121,7 @@ struct vs_prefix {
 	uint8_t plen;
 	uint8_t addr[16];
 };
-int vs_prefix_parse(const char *s, struct vs_prefix *p);	/* host bits must be zero */
+int vs_prefix_parse(const char *s, struct vs_prefix *p);	/* host bits are cleared */
 int vs_prefix_subtract(const struct vs_prefix *cidr, const struct vs_prefix *except,
 		       unsigned int n_except, struct vs_prefix *out, unsigned int max);
 void vs_prefix_format(const struct vs_prefix *p, char *buf, size_t len);

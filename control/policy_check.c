@@ -6,6 +6,7 @@
  * typo must not silently widen a policy); metadata and status may carry anything. Pure.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +68,7 @@ int vs_prefix_parse(const char *s, struct vs_prefix *p)
 	const char *slash = strchr(s, '/');
 	char *end;
 
-	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf) || slash[1] == '\0')
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf) || !isdigit((unsigned char)slash[1]))
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%.*s", (int)(slash - s), s);
 	memset(p, 0, sizeof(*p));
@@ -120,9 +121,8 @@ static int check_selector(const json_t *sel, const char *path, struct vs_err *e)
 		return rc;
 	if ((v = json_object_get(sel, "matchLabels")) != NULL) {
 		struct vs_labels l;
-		if (json_is_null(v))
-			return 0;
-		if ((rc = vs_labels_parse(v, &l, F(f, path, "matchLabels"), e)) < 0)
+		if (!json_is_null(v) &&
+		    (rc = vs_labels_parse(v, &l, F(f, path, "matchLabels"), e)) < 0)
 			return rc;
 	}
 	if ((v = json_object_get(sel, "matchExpressions")) != NULL && !json_is_null(v)) {
@@ -425,7 +425,7 @@ static int check_np_rules(const json_t *spec, const char *path, int dir, struct 
 			if ((rc = check_np_peer(x, h, e)) < 0)
 				return rc;
 		}
-		if ((rc = check_array(r, "ports", g, 4096, &list, e)) < 0)
+		if ((rc = check_array(r, "ports", g, VS_POLICY_PORTS_MAX, &list, e)) < 0)
 			return rc;
 		json_array_foreach(list, j, x) {
 			vs_pathf(h, sizeof(h), "%s.ports[%zu]", g, j);

@@ -17,7 +17,7 @@
 #include "policy.h"
 
 #define MAX_PREFIXES 4096	/* remote prefixes of one peer list */
-#define MAX_PORTSPECS 256
+#define MAX_PORTSPECS VS_POLICY_PORTS_MAX
 
 struct portspec {
 	uint8_t proto;
@@ -77,7 +77,8 @@ static void ns_labels(const struct vs_inventory *inv, const char *ns, struct vs_
 	for (unsigned int i = 0; i < inv->n_ns; i++)
 		if (strcmp(inv->ns[i].name, ns) == 0)
 			*out = inv->ns[i].labels;
-	if (vs_labels_get(out, "kubernetes.io/metadata.name") == NULL && out->n < VS_LABELS_MAX) {
+	/* vs_labels has room for this one more label than a user may set */
+	if (vs_labels_get(out, "kubernetes.io/metadata.name") == NULL) {
 		snprintf(out->l[out->n].key, VS_LABEL_KEY_MAX, "kubernetes.io/metadata.name");
 		snprintf(out->l[out->n].val, VS_LABEL_VAL_MAX, "%s", ns);
 		out->n++;
@@ -236,24 +237,25 @@ static int add_pods(struct ctx *c, uint16_t vlan, const json_t *ns_sel, const ch
 
 static int add_cidr(struct ctx *c, const json_t *cidr, const json_t *except)
 {
-	struct vs_prefix p, ex[256], out[512];
+	struct vs_prefix p;
 	unsigned int n_ex = 0;
 	size_t i;
 	json_t *v;
 
 	vs_prefix_parse(json_string_value(cidr), &p);	/* checked */
+	/* every except block counts: dropping one would widen the policy */
+	struct vs_prefix *ex = malloc(sizeof(*ex) * (json_array_size(except) + 1));
+	if (ex == NULL)
+		return vs_err_set(c->e, ENOMEM, NULL, "out of memory compiling policies");
 	json_array_foreach(except, i, v)
-		if (n_ex < 256 && vs_prefix_parse(json_string_value(v), &ex[n_ex]) == 0)
+		if (vs_prefix_parse(json_string_value(v), &ex[n_ex]) == 0)
 			n_ex++;
-	int n = vs_prefix_subtract(&p, ex, n_ex, out, 512);
+	int n = vs_prefix_subtract(&p, ex, n_ex, c->pfx + c->n_pfx, MAX_PREFIXES - c->n_pfx);
+	free(ex);
 	if (n < 0)
-		return vs_err_set(c->e, E2BIG, NULL, "ipBlock %s: except blocks split it into "
-				  "more than 512 prefixes", json_string_value(cidr));
-	for (int k = 0; k < n; k++) {
-		int rc = add_prefix(c, &out[k]);
-		if (rc < 0)
-			return rc;
-	}
+		return vs_err_set(c->e, E2BIG, NULL, "ipBlock %s: a rule's peers expand to more "
+				  "than %d prefixes", json_string_value(cidr), MAX_PREFIXES);
+	c->n_pfx += (unsigned int)n;
 	return 0;
 }
 
@@ -464,7 +466,7 @@ static bool np_has_type(const json_t *spec, uint8_t dir)
 	json_t *types = json_object_get(spec, "policyTypes");
 	const char *want = dir == VS_DIR_INGRESS ? "Ingress" : "Egress";
 	if (json_array_size(types) == 0)
-		return dir == VS_DIR_INGRESS || json_is_array(json_object_get(spec, "egress"));
+		return dir == VS_DIR_INGRESS || json_array_size(json_object_get(spec, "egress")) > 0;
 	size_t i;
 	json_t *t;
 	json_array_foreach(types, i, t)

@@ -77,6 +77,7 @@ int main(void)
 		vs_test_port_cfg_suite,
 		vs_test_commands_suite,
 		vs_test_qos_suite,
+		vs_test_policy_suite,
 	};
 	unsigned int failures;
 
