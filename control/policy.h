@@ -97,6 +97,9 @@ struct vs_inventory {
 int vs_policy_check(const json_t *obj, const char *prefix, const struct vs_network *nets,
 		    unsigned int n_nets, struct vs_policy_id *id, struct vs_err *e);
 const char *vs_policy_kind_name(uint8_t kind);
+/* The next network of a policy-for annotation ("a, ns/b") into name and len; returns where to go on,
+ * NULL when there is none. */
+const char *vs_policy_for_next(const char *s, const char **name, size_t *len);
 int vs_policy_kind_parse(const char *s);	/* or -1 */
 const char *vs_tier_name(uint8_t tier);
 const char *vs_action_name(uint8_t action);

@@ -500,18 +500,9 @@ static int check_networks(const json_t *md, const struct vs_network *nets, unsig
 	const char *s = json_string_value(v);
 	if (*s == '\0')
 		return vs_err_set(e, EINVAL, f, "names no network");
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		while (len > 0 && s[len - 1] == ' ')
-			len--;
-		/* "namespace/name" names a NetworkAttachmentDefinition; networks are named
-		 * by the NAD name here */
-		const char *slash = memchr(s, '/', len);
-		const char *name = slash ? slash + 1 : s;
-		size_t nlen = len - (size_t)(name - s);
+	const char *name;
+	size_t nlen;
+	while ((s = vs_policy_for_next(s, &name, &nlen)) != NULL) {
 		unsigned int i;
 		for (i = 0; i < n_nets; i++)
 			if (strlen(nets[i].name) == nlen && memcmp(nets[i].name, name, nlen) == 0)
@@ -519,9 +510,25 @@ static int check_networks(const json_t *md, const struct vs_network *nets, unsig
 		if (i == n_nets)
 			return vs_err_set(e, ENOENT, f, "unknown network '%.*s' (see network.list)",
 					  (int)nlen, name);
-		s = end ? end + 1 : s + strlen(s);
 	}
 	return 0;
+}
+
+const char *vs_policy_for_next(const char *s, const char **name, size_t *len)
+{
+	while (*s == ' ' || *s == ',')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	const char *end = strchr(s, ',');
+	size_t n = end ? (size_t)(end - s) : strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	/* "namespace/name" names a NetworkAttachmentDefinition; networks go by the NAD name */
+	const char *slash = memchr(s, '/', n);
+	*name = slash ? slash + 1 : s;
+	*len = n - (size_t)(*name - s);
+	return end ? end + 1 : s + strlen(s);
 }
 
 int vs_policy_check(const json_t *obj, const char *prefix, const struct vs_network *nets,

@@ -167,24 +167,15 @@ static bool policy_on_vlan(const json_t *pol, const struct vs_inventory *inv, ui
 {
 	json_t *an = json_object_get(json_object_get(pol, "metadata"), "annotations");
 	const char *s = json_string_value(json_object_get(an, VS_POLICY_FOR));
+	const char *name;
+	size_t nlen;
 	if (s == NULL)
 		return true;
-	while (*s != '\0') {
-		while (*s == ' ')
-			s++;
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		while (len > 0 && s[len - 1] == ' ')
-			len--;
-		const char *slash = memchr(s, '/', len);
-		const char *name = slash ? slash + 1 : s;
-		size_t nlen = len - (size_t)(name - s);
+	while ((s = vs_policy_for_next(s, &name, &nlen)) != NULL)
 		for (unsigned int i = 0; i < inv->n_nets; i++)
 			if (inv->nets[i].vlan == vid && strlen(inv->nets[i].name) == nlen &&
 			    memcmp(inv->nets[i].name, name, nlen) == 0)
 				return true;
-		s = end ? end + 1 : s + strlen(s);
-	}
 	return false;
 }
 

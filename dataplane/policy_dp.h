@@ -69,7 +69,7 @@ struct vs_ct_key {
 	uint16_t sport, dport;	/* host order; ICMP echo: identifier, type */
 	uint8_t src[16];
 	uint8_t dst[16];
-};
+} __attribute__((aligned(8)));	/* rte_hash_crc reads keys 8 bytes at a time */
 
 enum vs_ct_state {
 	VS_CT_NEW,	/* only the originator has spoken */

@@ -124,7 +124,8 @@ class BadInputTest(unittest.TestCase):
         s.settimeout(10)
         s.connect(self.sw.sock)
         try:
-            s.sendall(b'{"cmd":"' + b'x' * (1024 * 1024 + 10))
+            # VS_PROTO_MAX_MSG is 16 MiB (a 10,000-rule policy is about 1 MB)
+            s.sendall(b'{"cmd":"' + b'x' * (16 * 1024 * 1024 + 10))
         except OSError:
             pass
         reply = json.loads(s.makefile('rb').readline())

@@ -396,18 +396,21 @@ class PolicyTest(unittest.TestCase):
                     'matchExpressions': [{'key': 'ns', 'operator': 'NotIn', 'values': ['z']}]}}]}]}),
                 f)
         self.sw.ctl('policy', 'apply', path)
+        since = self.sw.call('monitor.drops')['next']
         self.assertEqual([p['name'] for p in self.sw.ctl('policy', 'list')[1]['policies']],
                          ['deny-from-z'])
         self.probe('tcp', 80, lambda s, d: not (d.startswith('y/') and s.startswith('z/')))
         show = self.sw.ctl('policy', 'show', 'deny-from-z', 'namespace=y')[1]
         self.assertEqual(len(show['selected']), 3)
         self.assertEqual(show['rules'][0]['hits'], 5 * 3)   # x and y pods into the 3 y pods, not self
-        rc, out, err = self.sw.ctl('-t', '1', 'monitor', 'drops', check=False)
+        rc, out, err = self.sw.ctl('-t', '1', 'monitor', 'drops', f'since={since}', check=False)
         self.assertEqual(rc, 0, err)
         lines = [json.loads(x) for x in out.splitlines()] if isinstance(out, str) else [out]
-        denied = [e for e in lines if e['reason'] == 'policy_default_deny' and e['to_port'].startswith('y-')]
-        self.assertGreaterEqual(len(denied), 9)
-        self.assertEqual(denied[0]['direction'], 'ingress')
+        denied = [e for e in lines if e['reason'] == 'policy_default_deny']
+        self.assertEqual(len(denied), 9, 'z pods into y pods')
+        for e in denied:
+            self.assertEqual((e['direction'], e['port'][:2], e['from_port'][:2], e['tier']),
+                             ('ingress', 'y-', 'z-', 'tenant'))
         port = self.sw.port('y-a')['policy']
         self.assertGreaterEqual(port['ingress']['denied'], 3)
         self.sw.ctl('policy', 'delete', 'deny-from-z', 'namespace=y')
