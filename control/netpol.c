@@ -28,7 +28,7 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static unsigned int inventory(struct vs_inventory *inv, struct vs_inv_port *ports)
+void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports)
 {
 	unsigned int n = 0;
 	for (uint16_t i = 0; i < VS_MAX_PORTS; i++)
@@ -36,7 +36,6 @@ static unsigned int inventory(struct vs_inventory *inv, struct vs_inv_port *port
 			ports[n++] = (struct vs_inv_port){ i, &vs_st.ports[i].cfg };
 	*inv = (struct vs_inventory){ ports, n, vs_np.namespaces, vs_np.n_namespaces,
 				      vs_np.networks, vs_np.n_networks };
-	return n;
 }
 
 bool vs_netpol_active(void)
@@ -54,7 +53,7 @@ int vs_netpol_stage(struct vs_err *e)
 	int rc;
 
 	vs_netpol_abort();
-	inventory(&inv, ports);
+	vs_netpol_inventory(&inv, ports);
 	if (vs_np.n_policies > 0 &&
 	    (objs = malloc(sizeof(*objs) * vs_np.n_policies)) == NULL)
 		return vs_err_set(e, ENOMEM, NULL, "out of memory");

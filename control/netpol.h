@@ -49,6 +49,8 @@ struct vs_netpol {
 extern struct vs_netpol vs_np;
 
 bool vs_netpol_active(void);
+/* What the compiler sees: the ports in use (ports has VS_MAX_PORTS room), namespaces, networks. */
+void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports);
 /* Compile the current state into a pending set (the next snapshot carries it). */
 int vs_netpol_stage(struct vs_err *e);
 void vs_netpol_commit(uint64_t publish_us);	/* after the snapshot went out */

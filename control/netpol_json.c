@@ -47,12 +47,8 @@ static json_t *networks_of(const json_t *obj)
 static unsigned int selected(const struct vs_policy_entry *p, uint16_t *slots)
 {
 	static struct vs_inv_port ports[VS_MAX_PORTS];
-	unsigned int n = 0;
-	for (uint16_t i = 0; i < VS_MAX_PORTS; i++)
-		if (vs_st.ports[i].in_use)
-			ports[n++] = (struct vs_inv_port){ i, &vs_st.ports[i].cfg };
-	struct vs_inventory inv = { ports, n, vs_np.namespaces, vs_np.n_namespaces, vs_np.networks,
-				    vs_np.n_networks };
+	struct vs_inventory inv;
+	vs_netpol_inventory(&inv, ports);
 	return vs_policy_selected(p->obj, &inv, slots);
 }
 

@@ -228,8 +228,6 @@ extern struct vs_dp vs_dp;
 int vs_worker_main(void *arg);
 
 /* Stages, in pipeline order. Worker thread only. */
-uint16_t vs_spoof(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
-		  struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
 		       struct rte_mbuf **pkts, uint16_t n);
 uint16_t vs_police(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,

@@ -34,7 +34,7 @@
 	X(QOS_QUEUE_FULL, "qos_queue_full")                                   \
 	X(QOS_HANDOFF_FULL, "qos_handoff_full")
 
-/* policy.c: spoof check (counted on the sending port) and network policy (counted on the
+/* vlan_demux.c: spoof check (counted on the sending port); policy.c: network policy (counted on the
  * port whose policy denied: the receiver for ingress, the sender for egress) */
 #define VS_DROPS_POLICY(X)                                                     \
 	X(SPOOF_MAC, "spoof_mac")                                             \

@@ -2,9 +2,7 @@
 /*
  * Network policy stages (see policy_dp.h).
  *
- * vs_spoof: after the VLAN demux, on ports with a spoof check: frames not from the port's own
- * MAC (and, with the IP check, its own addresses) are dropped before they can teach the FDB
- * anything.
+ * (The spoof check runs in the VLAN demux, on its parse of the frame: spoof.h.)
  *
  * vs_policy: after L2 forwarding, when the snapshot has a policy. Only IP packets between
  * ports of which at least one is selected by some policy are looked at; ARP and ND pass. One
@@ -34,28 +32,6 @@
 #define PF_ISOLATED(dir) (1u << (dir))
 #define DIR_INGRESS 0
 #define DIR_EGRESS 1
-
-uint16_t vs_spoof(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
-		  struct rte_mbuf **pkts, uint16_t n)
-{
-	const struct vs_dp_spoof *sp = &s->ports[port].spoof;
-	uint16_t kept = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-		struct vs_frame_info fi = { 0 };
-		vs_frame_parse(d, m->data_len, &fi);	/* the demux kept only parseable frames */
-		enum vs_spoof_verdict v = vs_spoof_check(sp, d, m->data_len, &fi);
-		if (v != VS_SPOOF_OK) {
-			w->ports[port].drops[v == VS_SPOOF_MAC ? VS_DROP_SPOOF_MAC : VS_DROP_SPOOF_IP]++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		pkts[kept++] = m;
-	}
-	return kept;
-}
 
 static enum vs_flow_kind parse(struct rte_mbuf *m, struct vs_flow *f)
 {
@@ -206,6 +182,12 @@ static bool trackable(const struct vs_flow *f)
 	if (f->proto == VS_PROTO_ICMP || f->proto == VS_PROTO_ICMPV6)
 		return vs_icmp_is_echo_request(f->family, f->icmp_type);
 	return f->proto == VS_PROTO_TCP || f->proto == VS_PROTO_UDP || f->proto == VS_PROTO_SCTP;
+}
+
+static bool echo_reply(const struct vs_flow *f)
+{
+	return f->l4 && (f->proto == VS_PROTO_ICMP || f->proto == VS_PROTO_ICMPV6) &&
+	       f->icmp_type == vs_icmp_echo_reply_type(f->family);
 }
 
 static void ct_update(struct vs_ct_conn *c, bool reply, const struct vs_flow *f, uint32_t now)
@@ -397,20 +379,10 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		if (!(flags & PF_POLICED) || parse(pkts[i], &ps[i].f) != VS_FLOW_IP)
 			continue;
 		ps[i].todo = CHECK;
-		if (to == VS_PORT_FLOOD || !trackable(&ps[i].f))
+		/* echo replies start nothing but may belong to a tracked request */
+		if (to == VS_PORT_FLOOD || !(trackable(&ps[i].f) || echo_reply(&ps[i].f)))
 			continue;
 		ct_key(&keys[nk], md->vid, &ps[i].f);
-		kp[nk] = &keys[nk];
-		kidx[nk++] = (uint8_t)i;
-	}
-	/* Replies of echo requests are tracked too: look them up like the rest. */
-	for (uint16_t i = 0; i < n; i++) {
-		const struct vs_flow *f = &ps[i].f;
-		if (ps[i].todo != CHECK || vs_meta(pkts[i])->out_port == VS_PORT_FLOOD ||
-		    !f->l4 || (f->proto != VS_PROTO_ICMP && f->proto != VS_PROTO_ICMPV6) ||
-		    f->icmp_type != vs_icmp_echo_reply_type(f->family))
-			continue;
-		ct_key(&keys[nk], vs_meta(pkts[i])->vid, f);
 		kp[nk] = &keys[nk];
 		kidx[nk++] = (uint8_t)i;
 	}

@@ -22,6 +22,7 @@ uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_
 {
 	const struct vs_port_vlan *pv = &s->ports[port].vlan;
 	const struct vs_dp_classify *cl = &s->ports[port].classify;
+	const struct vs_dp_spoof *sp = &s->ports[port].spoof;
 	struct vs_port_counters *c = &w->ports[port];
 	uint16_t kept = 0;
 
@@ -36,6 +37,15 @@ uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_
 		if (!vs_frame_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &fi)) {
 			drop(w, port, VS_DROP_RUNT, m);
 			continue;
+		}
+		/* Spoof check before anything (MAC learning included) trusts the source. */
+		if (unlikely(sp->mac_check | sp->ip_check)) {
+			enum vs_spoof_verdict v = vs_spoof_check(
+				sp, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &fi);
+			if (v != VS_SPOOF_OK) {
+				drop(w, port, v == VS_SPOOF_MAC ? VS_DROP_SPOOF_MAC : VS_DROP_SPOOF_IP, m);
+				continue;
+			}
 		}
 		/* A NIC that stripped the tag hands it over in the mbuf. */
 		bool tagged = fi.tagged;

@@ -83,8 +83,6 @@ int vs_worker_main(void *arg)
 				continue;
 			got += n;
 			n = vs_vlan_demux(w, s, q->port, pkts, n);
-			if (unlikely(s->ports[q->port].spoof.mac_check | s->ports[q->port].spoof.ip_check))
-				n = vs_spoof(w, s, q->port, pkts, n);
 			if (unlikely(s->ports[q->port].police.id != 0))
 				n = vs_police(w, s, q->port, pkts, n);
 			n = vs_l2_fwd(w, s, pkts, n);
