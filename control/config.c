@@ -67,6 +67,7 @@ void vs_port_cfg_defaults(struct vs_port_cfg *p)
 	p->queues = 1;
 	p->mode = VS_MODE_ACCESS;
 	p->mtu = VS_MTU_DEFAULT;
+	p->mac_limit = VS_MAC_LIMIT_VM_DEFAULT;
 	p->xmit_policy = VS_XMIT_L23;
 	p->qos.def = VS_QOS_BEST_EFFORT;
 }
@@ -270,6 +271,13 @@ static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 					  json_integer_value(v), VS_MTU_MIN, VS_MTU_MAX);
 		p->mtu = (uint16_t)json_integer_value(v);
 	}
+	if ((v = json_object_get(o, "mac_limit")) != NULL) {
+		if (json_integer_value(v) > VS_MAC_LIMIT_MAX)
+			return vs_err_set(e, ERANGE, FIELD(f, prefix, "mac_limit"),
+					  "%lld: at most %u MACs (0 = no limit but the FDB's size)",
+					  json_integer_value(v), VS_MAC_LIMIT_MAX);
+		p->mac_limit = (uint32_t)json_integer_value(v);
+	}
 	return 0;
 }
 
@@ -299,9 +307,12 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 			return vs_err_set(e, EINVAL, FIELD(f, prefix, "type"),
 					  "'%s': expected vhost-user, dpdk or bond", t);
 	}
-	/* An uplink is a trunk unless told otherwise. */
-	if (p->type != VS_PORT_VHOST)
+	/* An uplink is a trunk unless told otherwise; the network behind it has any number of
+	 * MACs. */
+	if (p->type != VS_PORT_VHOST) {
 		p->mode = VS_MODE_TRUNK;
+		p->mac_limit = 0;
+	}
 	if ((v = json_object_get(o, "bond_mode")) != NULL) {
 		const char *m = json_string_value(v);
 		if (strcmp(m, "active-backup") == 0)
@@ -534,6 +545,7 @@ json_t *vs_port_cfg_to_json(const struct vs_port_cfg *p)
 			json_object_set_new(o, "native_vlan", json_integer(p->native_vlan));
 	}
 	json_object_set_new(o, "mtu", json_integer(p->mtu));
+	json_object_set_new(o, "mac_limit", json_integer(p->mac_limit));
 	if (p->police.rate_bps) {
 		const struct vs_police_cfg *pc = &p->police;
 		json_object_set_new(o, "police_rate", json_integer((json_int_t)pc->rate_bps));

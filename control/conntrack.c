@@ -18,6 +18,27 @@
 
 static const char *const state_names[] = { "new", "established", "fin", "closed", "dead" };
 
+/* The fragment table (policy_dp.h): as the connection table, workers add, this thread deletes. */
+static int frags_init(struct vs_frags *fr, const struct vs_conntrack_cfg *cfg)
+{
+	struct rte_hash_parameters hp = {
+		.name = "vs_frags",
+		.entries = cfg->fragments + cfg->fragments / 2,
+		.key_len = sizeof(struct vs_frag_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD,
+	};
+	fr->size = cfg->fragments;
+	fr->h = rte_hash_create(&hp);
+	if (fr->h == NULL)
+		return -ENOMEM;
+	fr->n_pos = rte_hash_max_key_id(fr->h) + 1;
+	fr->e = rte_zmalloc("vs_frag_entries", sizeof(*fr->e) * fr->n_pos, RTE_CACHE_LINE_SIZE);
+	return fr->e == NULL ? -ENOMEM : 0;
+}
+
 struct vs_ct *vs_ct_create(const struct vs_conntrack_cfg *cfg)
 {
 	struct vs_ct *ct = rte_zmalloc("vs_ct", sizeof(*ct), RTE_CACHE_LINE_SIZE);
@@ -46,6 +67,8 @@ struct vs_ct *vs_ct_create(const struct vs_conntrack_cfg *cfg)
 	ct->link = rte_zmalloc("vs_ct_link", sizeof(*ct->link) * ct->n_pos, RTE_CACHE_LINE_SIZE);
 	if (ct->conns == NULL || ct->link == NULL)
 		goto err;
+	if (frags_init(&ct->frags, cfg) < 0)
+		goto err;
 	return ct;
 err:
 	vs_ct_destroy(ct);
@@ -57,6 +80,8 @@ void vs_ct_destroy(struct vs_ct *ct)
 	if (ct == NULL)
 		return;
 	rte_hash_free(ct->h);
+	rte_hash_free(ct->frags.h);
+	rte_free(ct->frags.e);
 	rte_free(ct->conns);
 	rte_free(ct->link);
 	rte_free(ct);
@@ -104,8 +129,43 @@ static void release(struct vs_ct *ct, const int32_t *freed, uint32_t n)
 	}
 }
 
+/* Expires datagrams not seen for the fragment timeout; their slots are reused only after a
+ * grace period, so a worker holding a position never sees another datagram's entry. */
+static void frags_expire(struct vs_frags *fr, uint32_t timeout, uint32_t now)
+{
+	int32_t freed[1024];
+	uint32_t n = 0;
+
+	for (uint32_t pos = 0; pos < fr->n_pos; pos++) {
+		struct vs_frag_entry *e = &fr->e[pos];
+		if (!atomic_load_explicit(&e->live, memory_order_acquire) ||
+		    now - atomic_load_explicit(&e->last_seen, memory_order_relaxed) < timeout)
+			continue;
+		void *k;
+		if (rte_hash_get_key_with_position(fr->h, (int32_t)pos, &k) == 0)
+			rte_hash_del_key(fr->h, k);
+		atomic_store_explicit(&e->live, 0, memory_order_release);
+		atomic_fetch_sub_explicit(&fr->count, 1, memory_order_relaxed);
+		fr->expired++;
+		freed[n++] = (int32_t)pos;
+		if (n == sizeof(freed) / sizeof(freed[0])) {
+			rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
+			for (uint32_t i = 0; i < n; i++)
+				rte_hash_free_key_with_position(fr->h, freed[i]);
+			n = 0;
+		}
+	}
+	if (n > 0) {
+		rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
+		for (uint32_t i = 0; i < n; i++)
+			rte_hash_free_key_with_position(fr->h, freed[i]);
+	}
+}
+
 void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now)
 {
+	frags_expire(&ct->frags, cfg->fragment, now);
+
 	int32_t freed[1024];
 	uint32_t n = 0;
 
@@ -155,6 +215,7 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 		      size_t limit)
 {
 	uint64_t created = 0, revalidated = 0, revoked = 0, full = 0;
+	uint64_t frag_tracked = 0, frag_no_first = 0, frag_full = 0;
 	uint32_t states[5] = { 0 };
 	json_t *list = json_array();
 
@@ -162,8 +223,13 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 		created += vs_dp.workers[w].ct_created;
 		revalidated += vs_dp.workers[w].ct_revalidated;
 		revoked += vs_dp.workers[w].ct_revoked;
-		for (int p = 0; p < VS_MAX_PORTS; p++)
-			full += vs_dp.workers[w].ports[p].drops[VS_DROP_CONNTRACK_FULL];
+		frag_tracked += vs_dp.workers[w].frag_tracked;
+		for (int p = 0; p < VS_MAX_PORTS; p++) {
+			const uint64_t *d = vs_dp.workers[w].ports[p].drops;
+			full += d[VS_DROP_CONNTRACK_FULL];
+			frag_no_first += d[VS_DROP_FRAG_NO_FIRST];
+			frag_full += d[VS_DROP_FRAG_TABLE_FULL];
+		}
 	}
 	for (uint32_t pos = 0; pos < ct->n_pos; pos++) {
 		if (!is_conn(ct, pos))
@@ -183,12 +249,17 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 	json_t *by_state = json_object();
 	for (int i = 0; i < 5; i++)
 		json_object_set_new(by_state, state_names[i], json_integer(states[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "size",
+	json_t *frags = json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I}", "size", (json_int_t)ct->frags.size, "count",
+		(json_int_t)atomic_load_explicit(&ct->frags.count, memory_order_relaxed), "tracked",
+		(json_int_t)frag_tracked, "expired", (json_int_t)ct->frags.expired, "no_first_drops",
+		(json_int_t)frag_no_first, "full_drops", (json_int_t)frag_full);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "size",
 			 (json_int_t)ct->size, "count",
 			 (json_int_t)atomic_load_explicit(&ct->count, memory_order_relaxed),
 			 "created", (json_int_t)created, "expired", (json_int_t)ct->expired,
 			 "revalidated", (json_int_t)revalidated, "revoked", (json_int_t)revoked,
 			 "deleted_dead", (json_int_t)ct->deleted_dead, "full_drops", (json_int_t)full,
 			 "states", by_state, "timeouts", vs_conntrack_to_json(cfg), "connections",
-			 list);
+			 list, "fragments", frags);
 }

@@ -118,6 +118,36 @@ static int lookup(struct vs_fdb *f, const struct vs_fdb_key *k, struct vs_fdb_en
 	return 0;
 }
 
+/*
+ * Per-port MAC limit (port mac_limit): a VM cannot fill the table every VLAN shares. At the
+ * limit the port's rt->macs_full tells its workers to stop reporting new sources, so a VM
+ * spraying source MACs does not flood the learn rings either; its frames are still switched
+ * (unknown destinations flood, as with a full table).
+ */
+static bool at_limit(const struct vs_fdb *f, uint16_t port)
+{
+	uint32_t limit = vs_st.ports[port].cfg.mac_limit;
+	return limit != 0 && f->port_macs[port] >= limit;
+}
+
+static void update_full(const struct vs_fdb *f, uint16_t port)
+{
+	if (port >= VS_MAX_PORTS || !vs_st.ports[port].in_use || vs_st.ports[port].rt == NULL)
+		return;
+	uint8_t full = at_limit(f, port);
+	if (atomic_load_explicit(&vs_st.ports[port].rt->macs_full, memory_order_relaxed) != full)
+		atomic_store_explicit(&vs_st.ports[port].rt->macs_full, full,
+				      memory_order_relaxed);
+}
+
+static void count_mac(struct vs_fdb *f, uint16_t port, int delta)
+{
+	if (port >= VS_MAX_PORTS)
+		return;
+	f->port_macs[port] = (uint32_t)((int64_t)f->port_macs[port] + delta);
+	update_full(f, port);
+}
+
 static int add(struct vs_fdb *f, const struct vs_fdb_key *k, uint16_t port, bool is_static)
 {
 	if (f->n_free == 0) {
@@ -142,6 +172,8 @@ static int add(struct vs_fdb *f, const struct vs_fdb_key *k, uint16_t port, bool
 		f->full++;
 		return -ENOSPC;
 	}
+	if (!is_static)
+		count_mac(f, port, 1);
 	return 0;
 }
 
@@ -156,12 +188,25 @@ static void learn(struct vs_fdb *f, const struct vs_learn_event *ev)
 			f->static_conflicts++;
 			return;
 		}
-		if (atomic_load_explicit(&e->port, memory_order_relaxed) != ev->port) {
+		uint16_t was = atomic_load_explicit(&e->port, memory_order_relaxed);
+		if (was != ev->port) {
+			if (at_limit(f, ev->port)) {
+				f->limited++;
+				f->port_limited[ev->port]++;
+				return;
+			}
 			atomic_store_explicit(&e->port, ev->port, memory_order_relaxed);
+			count_mac(f, was, -1);
+			count_mac(f, ev->port, 1);
 			f->moved++;
 		}
 		atomic_store_explicit(&e->last_seen, atomic_load(&vs_dp.clock_s),
 				      memory_order_relaxed);
+		return;
+	}
+	if (at_limit(f, ev->port)) {
+		f->limited++;
+		f->port_limited[ev->port]++;
 		return;
 	}
 	if (add(f, &ev->key, ev->port, false) == 0)
@@ -186,6 +231,8 @@ static void del_entry(struct vs_fdb *f, struct vs_fdb_entry *e)
 {
 	struct deferred d = { .pos = rte_hash_del_key(f->h, &e->key),
 			      .idx = (uint32_t)(e - f->entries) };
+	if (e->in_use == 1 && !e->is_static)
+		count_mac(f, atomic_load_explicit(&e->port, memory_order_relaxed), -1);
 	e->in_use = 2;	/* deleted, waiting for a grace period: skipped by walks */
 	if (d.pos < 0)
 		return;
@@ -208,6 +255,9 @@ void vs_fdb_age(struct vs_fdb *f, uint32_t now)
 		}
 	}
 	reclaim_ready(f);
+	/* a mac_limit changed by port set takes effect here, within a second */
+	for (uint16_t p = 0; p < VS_MAX_PORTS; p++)
+		update_full(f, p);
 }
 
 int vs_fdb_add_static(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6], uint16_t port,
@@ -222,6 +272,8 @@ int vs_fdb_add_static(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6], uin
 			return vs_err_set(err, EEXIST, "args.mac",
 					  "already a static MAC on another port; delete it first");
 		/* turn a learned entry into a static one */
+		if (!e->is_static)
+			count_mac(f, atomic_load(&e->port), -1);
 		atomic_store(&e->port, port);
 		e->is_static = 1;
 		return 0;
@@ -306,10 +358,11 @@ json_t *vs_fdb_statics_to_json(const struct vs_fdb *f)
 
 json_t *vs_fdb_stats_json(const struct vs_fdb *f)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "entries",
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "entries",
 			 (json_int_t)vs_fdb_count(f, 0), "size", (json_int_t)f->size, "aging_s",
 			 (json_int_t)f->aging_s, "learned", (json_int_t)f->learned, "moved",
 			 (json_int_t)f->moved, "aged", (json_int_t)f->aged, "full",
 			 (json_int_t)f->full, "flushed", (json_int_t)f->flushed,
-			 "static_conflicts", (json_int_t)f->static_conflicts);
+			 "static_conflicts", (json_int_t)f->static_conflicts, "limited",
+			 (json_int_t)f->limited);
 }

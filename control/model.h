@@ -82,6 +82,8 @@ struct vs_conntrack_cfg {
 	uint32_t size;	/* connections */
 	uint32_t tcp_syn, tcp_established, tcp_fin, tcp_closed;
 	uint32_t udp_new, udp_established, icmp, other;
+	uint32_t fragments;	/* fragmented datagrams tracked at once */
+	uint32_t fragment;	/* timeout of a datagram's fragment entry */
 };
 
 /* Ingress policer: srTCM (RFC 2697) when peak_rate_bps is 0, else trTCM (RFC 2698). Rates
@@ -128,6 +130,7 @@ struct vs_port_cfg {
 	struct vs_vlan_set allowed;	/* trunk, without the native VLAN */
 	uint16_t native_vlan;	/* trunk, 0 = none */
 	uint16_t mtu;
+	uint32_t mac_limit;	/* learned MACs at most, 0 = only the FDB's size */
 	uint8_t bond_mode;	/* enum vs_bond_mode, bond ports */
 	uint8_t xmit_policy;	/* enum vs_xmit_policy */
 	char members[VS_MEMBERS_LEN];	/* bond: member devargs separated by ';' */

@@ -323,6 +323,7 @@ static const struct {
 	{ "udp_established_s", offsetof(struct vs_conntrack_cfg, udp_established) },
 	{ "icmp_s", offsetof(struct vs_conntrack_cfg, icmp) },
 	{ "other_s", offsetof(struct vs_conntrack_cfg, other) },
+	{ "fragment_s", offsetof(struct vs_conntrack_cfg, fragment) },
 };
 #define N_CT_TIMEOUTS (sizeof(ct_timeouts) / sizeof(ct_timeouts[0]))
 
@@ -331,7 +332,9 @@ void vs_conntrack_defaults(struct vs_conntrack_cfg *c)
 	/* Close to Linux conntrack's, with established TCP at a day as OVS has it. */
 	*c = (struct vs_conntrack_cfg){ .size = 262144, .tcp_syn = 30, .tcp_established = 86400,
 					.tcp_fin = 120, .tcp_closed = 10, .udp_new = 30,
-					.udp_established = 180, .icmp = 30, .other = 60 };
+					.udp_established = 180, .icmp = 30, .other = 60,
+					/* Linux keeps a datagram's fragments 30 s (ipfrag_time) */
+					.fragments = 65536, .fragment = 30 };
 }
 
 int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct vs_err *e)
@@ -355,6 +358,12 @@ int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct v
 			n.size = (uint32_t)x;
 			continue;
 		}
+		if (strcmp(key, "fragments") == 0) {
+			if (x < 256 || x > (1 << 22))
+				return vs_err_set(e, ERANGE, f, "%lld: 256..%d datagrams", x, 1 << 22);
+			n.fragments = (uint32_t)x;
+			continue;
+		}
 		size_t i;
 		for (i = 0; i < N_CT_TIMEOUTS; i++)
 			if (strcmp(key, ct_timeouts[i].name) == 0)
@@ -371,7 +380,8 @@ int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct v
 
 json_t *vs_conntrack_to_json(const struct vs_conntrack_cfg *c)
 {
-	json_t *o = json_pack("{s:I}", "size", (json_int_t)c->size);
+	json_t *o = json_pack("{s:I, s:I}", "size", (json_int_t)c->size, "fragments",
+			      (json_int_t)c->fragments);
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		json_object_set_new(o, ct_timeouts[i].name,
 				    json_integer(*(const uint32_t *)((const char *)c +

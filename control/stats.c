@@ -74,6 +74,10 @@ json_t *vs_port_to_json(uint16_t slot)
 				      (json_int_t)c.rx_packets, "rx_bytes", (json_int_t)c.rx_bytes,
 				      "tx_packets", (json_int_t)c.tx_packets, "tx_bytes",
 				      (json_int_t)c.tx_bytes, "drops", drops_json(c.drops)));
+	json_object_set_new(o, "fdb",
+			    json_pack("{s:I, s:I, s:b}", "macs", (json_int_t)vs_dp.fdb->port_macs[slot],
+				      "limited", (json_int_t)vs_dp.fdb->port_limited[slot], "full",
+				      atomic_load(&p->rt->macs_full)));
 	json_object_set_new(o, "policy",
 			    json_pack("{s:{s:I, s:I}, s:{s:I, s:I}, s:I}", "ingress", "allowed",
 				      (json_int_t)c.pol_allowed[0], "denied",

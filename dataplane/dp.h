@@ -41,6 +41,8 @@ struct vs_pkt_meta {
 	uint16_t out_port;	/* port slot, or VS_PORT_FLOOD */
 	uint8_t tagged;	/* the frame data currently carries an 802.1Q tag */
 	uint8_t cls;	/* enum vs_qos_class, set at ingress */
+	uint16_t ethertype;	/* behind the tag */
+	struct vs_l3_info l3;	/* the demux's parse; L3 starts after the Ethernet (+ tag) header */
 };
 
 static inline struct vs_pkt_meta *vs_meta(struct rte_mbuf *m)
@@ -61,6 +63,8 @@ struct vs_port_rt {
 	_Atomic uint32_t rx_enabled;	// vhost: bit q = guest RX ring of pair q enabled. vhost: w
 	_Atomic uint32_t tx_enabled;	// vhost: bit q = guest TX ring of pair q enabled. vhost: w
 	_Atomic uint32_t link_up;	// dpdk: cp: w from LSC poll; vhost: w on connect
+	/* the port has as many learned MACs as its mac_limit: workers report no new sources */
+	_Atomic uint8_t macs_full;	// cp: w; dp: r
 	bool lacp;	// bond in 802.3ad mode: needs tx calls even when idle. cp: w at creation
 	uint16_t n_members;	// bond: member ethdevs. cp only
 	uint16_t members[VS_BOND_MEMBERS_MAX];
@@ -199,6 +203,7 @@ struct vs_worker {
 	uint32_t deny_sec, deny_in_sec;	/* rate limit of deny events */
 	uint64_t deny_events, deny_events_suppressed;
 	uint64_t ct_created, ct_revalidated, ct_revoked;
+	uint64_t frag_tracked;	/* datagrams whose first fragment started an entry */
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];
 	struct vs_tx_buf txb[VS_MAX_PORTS];

@@ -12,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "vs_types.h"
+
 struct rte_hash;
 struct rte_rcu_qsbr_dq;
 
@@ -44,7 +46,9 @@ struct vs_fdb {
 	uint32_t *free_list;
 	uint32_t n_free;
 	uint32_t aging_s;
-	uint64_t learned, moved, aged, full, flushed, static_conflicts;
+	uint64_t learned, moved, aged, full, flushed, static_conflicts, limited;
+	uint32_t port_macs[VS_MAX_PORTS];	/* learned (not static) entries per port */
+	uint64_t port_limited[VS_MAX_PORTS];	/* sources not learned: the port's mac_limit */
 };
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vs_types.h"
 
@@ -21,31 +22,67 @@
 struct vs_frame_info {
 	bool tagged;	/* an 802.1Q tag is in the frame data */
 	uint16_t vid;	/* tag's VLAN id when tagged */
-	uint16_t ethertype;	/* inner ethertype */
+	uint16_t ethertype;	/* the ethertype behind the tag: what the receiver's stack sees */
 };
-
-/* Returns false when the frame is too short to be Ethernet (a runt). */
-static inline bool vs_frame_parse(const uint8_t *data, uint32_t len, struct vs_frame_info *fi)
-{
-	if (len < VS_ETH_HLEN)
-		return false;
-	uint16_t et = (uint16_t)(data[12] << 8 | data[13]);
-	fi->tagged = false;
-	fi->vid = 0;
-	if (et == VS_ETHERTYPE_VLAN) {
-		if (len < VS_ETH_HLEN + VS_VLAN_HLEN)
-			return false;
-		fi->tagged = true;
-		fi->vid = (uint16_t)((data[14] << 8 | data[15]) & 0x0fff);
-		et = (uint16_t)(data[16] << 8 | data[17]);
-	}
-	fi->ethertype = et;
-	return true;
-}
 
 static inline bool vs_mac_is_multicast(const uint8_t *mac)
 {
 	return mac[0] & 1;	/* broadcast included */
+}
+
+/*
+ * What a port admits at the Ethernet layer, before any VLAN rule. The same on every kind of
+ * port (access, trunk, uplink): vsw switches single-tagged 802.1Q and nothing stacked.
+ */
+enum vs_frame_verdict {
+	VS_FRAME_OK,
+	VS_FRAME_RUNT,	/* shorter than its Ethernet (+ 802.1Q) header, zero length included */
+	VS_FRAME_SERVICE_TAG,	/* outer 802.1ad (0x88a8) or pre-standard 0x9100/0x9200/0x9300 tag */
+	VS_FRAME_STACKED_TAG,	/* any VLAN tag behind the first 802.1Q tag (priority tag too) */
+	VS_FRAME_BAD_SRC_MAC,	/* multicast/broadcast or all-zero source: no station sends it */
+	VS_FRAME_RESERVED_DST,	/* 01:80:c2:00:00:00-0f: pause, STP, LACP, 802.1X, LLDP; a bridge
+				 * never forwards these (IEEE 802.1Q 8.6.3) */
+};
+
+static inline bool vs_ethertype_is_tag(uint16_t et)
+{
+	return et == VS_ETHERTYPE_VLAN || et == VS_ETHERTYPE_QINQ || et == 0x9100 ||
+	       et == 0x9200 || et == 0x9300;
+}
+
+/*
+ * Parses the Ethernet header and at most one 802.1Q tag. nic_tag: the NIC already stripped a
+ * tag into the mbuf, so a tag still in the data would be a second one.
+ */
+static inline enum vs_frame_verdict vs_frame_parse(const uint8_t *data, uint32_t len, bool nic_tag,
+						   struct vs_frame_info *fi)
+{
+	static const uint8_t zero_mac[6];
+
+	fi->tagged = false;
+	fi->vid = 0;
+	fi->ethertype = 0;
+	if (len < VS_ETH_HLEN)
+		return VS_FRAME_RUNT;
+	uint16_t et = (uint16_t)(data[12] << 8 | data[13]);
+	if (et == VS_ETHERTYPE_VLAN && !nic_tag) {
+		if (len < VS_ETH_HLEN + VS_VLAN_HLEN)
+			return VS_FRAME_RUNT;
+		fi->tagged = true;
+		fi->vid = (uint16_t)((data[14] << 8 | data[15]) & 0x0fff);
+		et = (uint16_t)(data[16] << 8 | data[17]);
+		if (vs_ethertype_is_tag(et))
+			return VS_FRAME_STACKED_TAG;
+	} else if (vs_ethertype_is_tag(et)) {
+		return nic_tag ? VS_FRAME_STACKED_TAG : VS_FRAME_SERVICE_TAG;
+	}
+	fi->ethertype = et;
+	if (vs_mac_is_multicast(data + 6) || memcmp(data + 6, zero_mac, 6) == 0)
+		return VS_FRAME_BAD_SRC_MAC;
+	if (data[0] == 0x01 && data[1] == 0x80 && data[2] == 0xc2 && data[3] == 0 && data[4] == 0 &&
+	    (data[5] & 0xf0) == 0)
+		return VS_FRAME_RESERVED_DST;
+	return VS_FRAME_OK;
 }
 
 /* Ingress classification results: a VLAN id, or one of these (negative). */

@@ -89,26 +89,26 @@ uint16_t vs_l2_fwd(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		struct rte_mbuf *m = pkts[i];
 		struct vs_pkt_meta *md = vs_meta(m);
 		uint8_t si = src_idx[i], di = dst_idx[i];
-		const uint8_t *src = keys[si].mac, *dst = keys[di].mac;
+		const uint8_t *dst = keys[di].mac;
 
-		if (!vs_mac_is_multicast(src)) {
-			if (hits & (1ULL << si)) {
-				struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[si] - 1];
-				uint16_t at = atomic_load_explicit(&e->port, memory_order_relaxed);
-				if (at != md->in_port && e->is_static) {
-					/* A static MAC seen elsewhere is a spoof or a miscabling. */
-					w->ports[md->in_port].drops[VS_DROP_STATIC_MAC_MOVE]++;
-					rte_pktmbuf_free(m);
-					continue;
-				}
-				if (at != md->in_port)
-					report_source(w, &keys[si], md->in_port, now);
-				if (atomic_load_explicit(&e->last_seen, memory_order_relaxed) != now)
-					atomic_store_explicit(&e->last_seen, now,
-							      memory_order_relaxed);
-			} else {
-				report_source(w, &keys[si], md->in_port, now);
+		/* The demux dropped multicast and zero sources: every source is a station. */
+		bool may_learn = !atomic_load_explicit(&s->ports[md->in_port].rt->macs_full,
+						       memory_order_relaxed);
+		if (hits & (1ULL << si)) {
+			struct vs_fdb_entry *e = &fdb->entries[(uintptr_t)data[si] - 1];
+			uint16_t at = atomic_load_explicit(&e->port, memory_order_relaxed);
+			if (at != md->in_port && e->is_static) {
+				/* A static MAC seen elsewhere is a spoof or a miscabling. */
+				w->ports[md->in_port].drops[VS_DROP_STATIC_MAC_MOVE]++;
+				rte_pktmbuf_free(m);
+				continue;
 			}
+			if (at != md->in_port && may_learn)
+				report_source(w, &keys[si], md->in_port, now);
+			if (atomic_load_explicit(&e->last_seen, memory_order_relaxed) != now)
+				atomic_store_explicit(&e->last_seen, now, memory_order_relaxed);
+		} else if (may_learn) {
+			report_source(w, &keys[si], md->in_port, now);
 		}
 
 		md->out_port = VS_PORT_FLOOD;

@@ -33,13 +33,21 @@
 #define DIR_INGRESS 0
 #define DIR_EGRESS 1
 
-static enum vs_flow_kind parse(struct rte_mbuf *m, struct vs_flow *f)
+/* The demux's parse of m as a flow; the kind, or VS_FLOW_NOT_IP. */
+static enum vs_flow_kind flow_of(struct rte_mbuf *m, struct vs_flow *f)
 {
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t l3 = VS_ETH_HLEN + (vs_meta(m)->tagged ? VS_VLAN_HLEN : 0);
-	if (m->data_len < l3)
-		return VS_FLOW_NOT_IP;
-	return vs_flow_parse(d + l3, m->data_len - l3, vs_be16(d + l3 - 2), f);
+	const struct vs_pkt_meta *md = vs_meta(m);
+	if (md->l3.kind != VS_FLOW_NOT_IP)
+		vs_flow_extract(rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							VS_ETH_HLEN + (md->tagged ? VS_VLAN_HLEN : 0)),
+				&md->l3, f);
+	return md->l3.kind;
+}
+
+/* Policy cannot classify what is neither IP nor ARP: on a port policy selects, it is denied. */
+static bool unclassified(const struct vs_pkt_meta *md)
+{
+	return md->l3.kind == VS_FLOW_NOT_IP && md->ethertype != VS_ETHERTYPE_ARP;
 }
 
 /* ---- ACL ---- */
@@ -269,6 +277,81 @@ static bool ct_create(struct vs_worker *w, struct vs_ct *ct, const struct vs_ct_
 	return rpos >= 0;
 }
 
+/* ---- fragments ---- */
+
+static void frag_key(struct vs_frag_key *k, uint16_t vid, const struct vs_flow *f)
+{
+	memset(k, 0, sizeof(*k));
+	k->vid = vid;
+	k->proto = f->proto;
+	k->family = f->family;
+	k->id = f->frag_id;
+	memcpy(k->src, f->src, 16);
+	memcpy(k->dst, f->dst, 16);
+}
+
+/* Remembers the verdict of a first fragment for the rest of its datagram. Returns false
+ * when an allowed datagram cannot be tracked (table full). */
+static bool frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
+			const struct vs_pkt_meta *md, bool allowed, uint32_t gen, uint32_t now)
+{
+	struct vs_frag_key k;
+	frag_key(&k, md->vid, f);
+	int32_t pos;
+	if (!allowed) {
+		/* a denied datagram reusing the id of an allowed one must not inherit it */
+		pos = rte_hash_lookup(fr->h, &k);
+		if (pos >= 0)
+			atomic_store_explicit(&fr->e[pos].allowed, 0, memory_order_relaxed);
+		return true;
+	}
+	pos = rte_hash_lookup(fr->h, &k);
+	bool fresh = pos < 0;
+	if (fresh) {
+		if (atomic_load_explicit(&fr->count, memory_order_relaxed) >= fr->size)
+			return false;
+		pos = rte_hash_add_key(fr->h, &k);
+		if (pos < 0)
+			return false;
+	} else if (!atomic_load_explicit(&fr->e[pos].live, memory_order_acquire)) {
+		/* being expired by the control thread (or set up by another worker): the
+		 * entry is not ours to revive, this datagram goes untracked */
+		return true;
+	}
+	struct vs_frag_entry *e = &fr->e[pos];
+	e->in_port = md->in_port;
+	e->out_port = md->out_port;
+	e->sport = f->sport;
+	e->dport = f->dport;
+	atomic_store_explicit(&e->last_seen, now, memory_order_relaxed);
+	atomic_store_explicit(&e->gen, gen, memory_order_relaxed);
+	atomic_store_explicit(&e->allowed, 1, memory_order_relaxed);
+	/* Only the worker that added the key makes it live: an entry the control thread is
+	 * deleting is never brought back. */
+	if (fresh && !atomic_exchange_explicit(&e->live, 1, memory_order_release)) {
+		atomic_fetch_add_explicit(&fr->count, 1, memory_order_relaxed);
+		w->frag_tracked++;
+	}
+	return true;
+}
+
+/* The entry of a later fragment's datagram, if its first fragment passed on the same path. */
+static struct vs_frag_entry *frag_find(struct vs_frags *fr, const struct vs_flow *f,
+				       const struct vs_pkt_meta *md)
+{
+	struct vs_frag_key k;
+	frag_key(&k, md->vid, f);
+	int32_t pos = rte_hash_lookup(fr->h, &k);
+	if (pos < 0)
+		return NULL;
+	struct vs_frag_entry *e = &fr->e[pos];
+	if (!atomic_load_explicit(&e->live, memory_order_acquire) ||
+	    !atomic_load_explicit(&e->allowed, memory_order_relaxed) || e->in_port != md->in_port ||
+	    e->out_port != md->out_port)
+		return NULL;
+	return e;
+}
+
 /* ---- the stage ---- */
 
 enum todo { PASS, DROP, CHECK };
@@ -276,9 +359,12 @@ enum todo { PASS, DROP, CHECK };
 struct pkt_state {
 	struct vs_flow f;
 	uint8_t todo;
+	uint8_t drop;	/* enum vs_drop, todo DROP */
 	bool tracked_miss;	/* look for no connection: start one if allowed */
 	bool reply;	/* reval: the packet goes in the connection's reply direction */
+	bool policed;	/* on a path policy selects: first fragments are remembered */
 	struct vs_ct_conn *reval;	/* a connection to check again (policy changed) */
+	struct vs_frag_entry *frag;	/* a later fragment's datagram, to check again */
 	uint8_t n_checks;
 	struct check checks[2];
 };
@@ -341,6 +427,15 @@ static void plan_checks(const struct vs_policy_dp *pol, struct acl_batch *b, str
 		add_check(b, &ps->checks[ps->n_checks++], to, DIR_INGRESS, f);
 }
 
+/* A later fragment's datagram as its first fragment was checked. */
+static void frag_flow(const struct vs_frag_entry *e, struct vs_flow *f)
+{
+	f->sport = e->sport;
+	f->dport = e->dport;
+	f->frag = VS_FRAG_FIRST;
+	f->l4 = vs_l4_min_len(f->proto) != 0;
+}
+
 /* The original direction of a connection, as a flow, for checking it again. */
 static void conn_flow(const struct vs_ct_conn *c, struct vs_flow *f)
 {
@@ -352,6 +447,49 @@ static void conn_flow(const struct vs_ct_conn *c, struct vs_flow *f)
 	f->l4 = true;
 	memcpy(f->src, c->key.src, 16);
 	memcpy(f->dst, c->key.dst, 16);
+}
+
+/*
+ * Sorts out one packet before any lookup: what policy leaves alone, what it denies without
+ * asking (unclassifiable frames, later fragments of unknown datagrams), what it must check.
+ */
+static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pkt_state *p,
+		   uint32_t now)
+{
+	const struct vs_pkt_meta *md = vs_meta(m);
+	uint16_t to = md->out_port;
+	uint8_t flags = pol->port_flags[md->in_port] | (to < VS_MAX_PORTS ? pol->port_flags[to] : 0);
+
+	p->todo = PASS;
+	p->reval = NULL;
+	p->frag = NULL;
+	p->tracked_miss = false;
+	p->policed = false;
+	if (!(flags & PF_POLICED))
+		return;
+	if (unclassified(md)) {
+		p->todo = DROP;
+		p->drop = VS_DROP_POLICY_UNCLASSIFIED;
+		return;
+	}
+	if (flow_of(m, &p->f) != VS_FLOW_IP)
+		return;
+	p->policed = true;
+	p->todo = CHECK;
+	if (p->f.frag != VS_FRAG_LATER)
+		return;
+	struct vs_frag_entry *e = to == VS_PORT_FLOOD ? NULL : frag_find(&vs_dp.ct->frags, &p->f, md);
+	if (e == NULL) {
+		p->todo = DROP;
+		p->drop = VS_DROP_FRAG_NO_FIRST;
+		return;
+	}
+	if (atomic_load_explicit(&e->last_seen, memory_order_relaxed) != now)
+		atomic_store_explicit(&e->last_seen, now, memory_order_relaxed);
+	if (atomic_load_explicit(&e->gen, memory_order_relaxed) == pol->gen)
+		p->todo = PASS;
+	else
+		p->frag = e;	/* policy changed since its first fragment: check it again */
 }
 
 uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
@@ -370,17 +508,11 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 	b.n4 = b.n6 = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct vs_pkt_meta *md = vs_meta(pkts[i]);
-		uint16_t to = md->out_port;
-		uint8_t flags = pol->port_flags[md->in_port] |
-				(to < VS_MAX_PORTS ? pol->port_flags[to] : 0);
-		ps[i].todo = PASS;
-		ps[i].reval = NULL;
-		ps[i].tracked_miss = false;
-		if (!(flags & PF_POLICED) || parse(pkts[i], &ps[i].f) != VS_FLOW_IP)
+		triage(pol, pkts[i], &ps[i], now);
+		if (ps[i].todo != CHECK || ps[i].frag != NULL)
 			continue;
-		ps[i].todo = CHECK;
 		/* echo replies start nothing but may belong to a tracked request */
-		if (to == VS_PORT_FLOOD || !(trackable(&ps[i].f) || echo_reply(&ps[i].f)))
+		if (md->out_port == VS_PORT_FLOOD || !(trackable(&ps[i].f) || echo_reply(&ps[i].f)))
 			continue;
 		ct_key(&keys[nk], md->vid, &ps[i].f);
 		kp[nk] = &keys[nk];
@@ -420,6 +552,10 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 			struct vs_flow of;
 			conn_flow(p->reval, &of);
 			plan_checks(pol, &b, p, p->reval->in_port, p->reval->out_port, &of);
+		} else if (p->frag != NULL) {
+			struct vs_flow of = p->f;
+			frag_flow(p->frag, &of);
+			plan_checks(pol, &b, p, md->in_port, md->out_port, &of);
 		} else {
 			plan_checks(pol, &b, p, md->in_port, md->out_port, &p->f);
 		}
@@ -433,6 +569,16 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		const struct vs_pkt_meta *md = vs_meta(m);
 		struct verdict v = { .allow = true };
 
+		if (p->todo == DROP) {
+			w->ports[md->in_port].drops[p->drop]++;
+			if (p->drop == VS_DROP_FRAG_NO_FIRST) {
+				v = (struct verdict){ .reason = p->drop, .dir = DIR_INGRESS };
+				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
+				report_deny(w, &p->f, &x);
+			}
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		if (p->todo == CHECK) {
 			if (!packet_verdict(w, pol, &b, p, &v)) {
 				if (p->reval != NULL) {
@@ -441,6 +587,11 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 							      memory_order_relaxed);
 					w->ct_revoked++;
 				}
+				if (p->frag != NULL)
+					atomic_store_explicit(&p->frag->allowed, 0,
+							      memory_order_relaxed);
+				if (p->f.frag == VS_FRAG_FIRST)
+					frag_record(w, &ct->frags, &p->f, md, false, pol->gen, now);
 				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
 				report_deny(w, &p->f, &x);
 				w->ports[v.slot].drops[v.reason]++;
@@ -451,6 +602,8 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 				atomic_store_explicit(&p->reval->gen, pol->gen, memory_order_relaxed);
 				w->ct_revalidated++;
 				ct_update(p->reval, p->reply, &p->f, now);
+			} else if (p->frag != NULL) {
+				atomic_store_explicit(&p->frag->gen, pol->gen, memory_order_relaxed);
 			} else if (p->tracked_miss) {
 				struct vs_ct_key k;
 				ct_key(&k, md->vid, &p->f);
@@ -462,28 +615,49 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 				}
 			}
 		}
+		/* a passing first fragment lets the rest of its datagram follow */
+		if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD &&
+		    !frag_record(w, &ct->frags, &p->f, md, true, pol->gen, now)) {
+			w->ports[md->in_port].drops[VS_DROP_FRAG_TABLE_FULL]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		pkts[kept++] = m;
 	}
 	return kept;
 }
 
+/*
+ * A flood's copy for one receiver. Floods start no connection and no fragment entry, so a
+ * flooded later fragment on a policed path is dropped (frag_no_first).
+ */
 bool vs_policy_flood_allows(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf *m,
 			    uint16_t port)
 {
 	const struct vs_policy_dp *pol = s->policy;
+	const struct vs_pkt_meta *md = vs_meta(m);
 	struct pkt_state p;
 	struct acl_batch b;
 	struct verdict v;
 
-	if (!(pol->port_flags[port] & PF_POLICED) || parse(m, &p.f) != VS_FLOW_IP)
+	if (!(pol->port_flags[port] & PF_POLICED))
 		return true;
+	if (unclassified(md)) {
+		w->ports[md->in_port].drops[VS_DROP_POLICY_UNCLASSIFIED]++;
+		return false;
+	}
+	if (flow_of(m, &p.f) != VS_FLOW_IP)
+		return true;
+	if (p.f.frag == VS_FRAG_LATER) {
+		w->ports[md->in_port].drops[VS_DROP_FRAG_NO_FIRST]++;
+		return false;
+	}
 	b.n4 = b.n6 = 0;
 	p.n_checks = 1;
 	add_check(&b, &p.checks[0], port, DIR_INGRESS, &p.f);
 	classify(pol, &b);
 	if (packet_verdict(w, pol, &b, &p, &v))
 		return true;
-	const struct vs_pkt_meta *md = vs_meta(m);
 	struct vs_verdict_ctx x = { &v, md->in_port, port, md->vid };
 	report_deny(w, &p.f, &x);
 	w->ports[port].drops[v.reason]++;

@@ -91,6 +91,41 @@ struct vs_ct_conn {
 	_Atomic uint8_t live;	/* both keys in: the control thread may expire it */
 };
 
+/*
+ * Fragments of a datagram whose first fragment passed: later fragments carry no ports, so
+ * they take the first one's verdict, looked up by {zone, proto, family, id, src, dst} (as
+ * Linux conntrack and OVS key their reassembly). A later fragment with no entry is dropped
+ * (frag_no_first): fragments that overtake their first are lost, as with a reassembler's
+ * timeout. Workers add entries (rte_hash multi-writer add) and refresh them; the control
+ * thread expires them after the fragment timeout.
+ */
+struct vs_frag_key {
+	uint16_t vid;
+	uint8_t proto;
+	uint8_t family;
+	uint32_t id;
+	uint8_t src[16];
+	uint8_t dst[16];
+} __attribute__((aligned(8)));
+
+struct vs_frag_entry {
+	uint16_t in_port, out_port;	/* of the first fragment */
+	uint16_t sport, dport;	/* the datagram's ports, to check it again after a change */
+	_Atomic uint32_t last_seen;
+	_Atomic uint32_t gen;	/* policy generation that allowed it */
+	_Atomic uint8_t allowed;
+	_Atomic uint8_t live;	/* fields set: workers may use it (cp: clears on delete) */
+};
+
+struct vs_frags {
+	struct rte_hash *h;
+	uint32_t size;	/* datagrams tracked at most */
+	uint32_t n_pos;
+	struct vs_frag_entry *e;	/* by hash position */
+	_Atomic uint32_t count;
+	uint64_t expired;	/* cp only */
+};
+
 #define VS_CT_LINK_NONE 0u	/* link[pos]: (conn position << 1 | reply) + 1 */
 
 struct vs_ct {
@@ -102,6 +137,7 @@ struct vs_ct {
 	_Atomic uint32_t count;	/* connections in the table (cp: w; dp: r, for the limit) */
 	/* cp only */
 	uint64_t expired, deleted_dead;
+	struct vs_frags frags;
 };
 
 /* A denied flow for `monitor drops`. */

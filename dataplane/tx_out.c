@@ -111,7 +111,8 @@ static void put(struct vs_worker *w, const struct vs_snapshot *s, uint16_t port,
 	uint32_t len = m->pkt_len - (vs_meta(m)->tagged ? VS_VLAN_HLEN : 0);
 
 	if (unlikely(len > s->ports[port].max_len)) {
-		w->ports[port].drops[VS_DROP_MTU_EXCEEDED]++;
+		/* the receiver's MTU is smaller than the sender's: the sender's count */
+		w->ports[vs_meta(m)->in_port].drops[VS_DROP_MTU_EXCEEDED]++;
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -124,7 +124,8 @@ struct vs_arg_spec {
 	{ "vlan", VS_ARG_UINT, false, "access VLAN" },                                      \
 	{ "allowed", VS_ARG_VLANS, false, "trunk allowed VLANs, e.g. 2003-2005" },          \
 	{ "native_vlan", VS_ARG_UINT, false, "trunk native (untagged) VLAN, 0 = none" },     \
-	{ "mtu", VS_ARG_UINT, false, "MTU, 68..9000 (default 1500)" }
+	{ "mtu", VS_ARG_UINT, false, "MTU, 68..9000 (default 1500)" },                     \
+	{ "mac_limit", VS_ARG_UINT, false, "MACs it may have learned, 0 = no limit (default: VM 1024, uplink 0)" }
 
 struct vs_command_spec {
 	const char *name;	/* "port.add"; the CLI spells it "port add" */

@@ -23,6 +23,9 @@
 #define VS_MTU_MIN 68
 #define VS_MTU_MAX 9000
 #define VS_MTU_DEFAULT 1500
+/* MACs a VM port may have learned at once: one VM cannot fill the FDB all VLANs share */
+#define VS_MAC_LIMIT_VM_DEFAULT 1024
+#define VS_MAC_LIMIT_MAX (1u << 24)
 
 /* Network policy inventory (issue #3) */
 #define VS_LABELS_MAX 16	/* labels per port or namespace */

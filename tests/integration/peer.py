@@ -44,8 +44,14 @@ def mac_str(b):
     return ':'.join(f'{x:02x}' for x in b)
 
 
-def eth_frame(dst, src, vlan=None, ethertype=0x0800, payload=b'', size=None, pcp=0):
+ETH_OPAQUE = 0x88B5     # IEEE 802 local experimental: a payload no stage interprets
+
+
+def eth_frame(dst, src, vlan=None, ethertype=ETH_OPAQUE, payload=b'', size=None, pcp=0):
     """Build an Ethernet frame (no FCS), 802.1Q-tagged with VID `vlan` if given.
+
+    The default ethertype says "opaque payload": the switch drops malformed IP, so a test that
+    sends IP must say so (ethertype=0x0800, or pkt.frame()).
 
     The frame is zero-padded to `size` bytes if given (ValueError if it does not fit), else to
     the 60-byte Ethernet minimum, so what a switch forwards unchanged comes back byte-identical.
@@ -222,7 +228,7 @@ class Peer:
     def send(self, port, frame, count=1):
         """Transmit frame (bytes, no FCS) count times on port; returns the number accepted."""
         # A big count takes a while even at full speed: allow 10 us a frame on top.
-        lines = self._cmd(f'send {port} {bytes(frame).hex()} {count}',
+        lines = self._cmd(f'send {port} {bytes(frame).hex() or "empty"} {count}',
                           timeout=self.timeout + count * 1e-5)
         if len(lines) != 1 or not lines[0].startswith('sent '):
             self._fail(f'answered {lines!r} to send')

@@ -471,7 +471,7 @@ def _selftest():
     seg = tcp(1000, 80, flags='PA', seq=5, ack=9, payload=b'data', src='10.1.1.1', dst='10.1.1.2')
     assert _l4_csum(seg, '10.1.1.1', '10.1.1.2', PROTO_TCP) == 0
     assert tcp(1000, 80)[16:18] == b'\x00\x00'  # no addresses, no checksum
-    p = parse(eth_frame(m2, m1, payload=ipv4('10.1.1.1', '10.1.1.2', 'tcp', seg)))
+    p = parse(eth_frame(m2, m1, ethertype=ETH_IP4, payload=ipv4('10.1.1.1', '10.1.1.2', 'tcp', seg)))
     assert (p['tcp_flags'], p['tcp_seq'], p['tcp_ack'], p['payload']) == ('PA', 5, 9, b'data')
     u = udp(53, 53, b'q', src='fd00::1', dst='fd00::2')
     assert _l4_csum(u, 'fd00::1', 'fd00::2', PROTO_UDP) == 0 and u[6:8] != b'\x00\x00'
@@ -486,10 +486,10 @@ def _selftest():
 
     # IPv4 fragments: the first one parses L4, later ones do not
     seg = udp(7, 8, b'x' * 16, src='10.0.0.1', dst='10.0.0.2')
-    first = parse(eth_frame(m2, m1, payload=ipv4('10.0.0.1', '10.0.0.2', 17, seg[:16],
+    first = parse(eth_frame(m2, m1, ethertype=ETH_IP4, payload=ipv4('10.0.0.1', '10.0.0.2', 17, seg[:16],
                                                   frag_off=0x2000)))
     assert not first['fragment'] and first['dport'] == 8
-    later = parse(eth_frame(m2, m1, payload=ipv4('10.0.0.1', '10.0.0.2', 17, seg[16:],
+    later = parse(eth_frame(m2, m1, ethertype=ETH_IP4, payload=ipv4('10.0.0.1', '10.0.0.2', 17, seg[16:],
                                                   frag_off=2)))
     assert later['fragment'] and later['dport'] is None and later['proto'] == 'udp'
     # IPv6 with a hop-by-hop header (PadN) in front of TCP

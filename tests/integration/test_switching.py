@@ -178,12 +178,14 @@ class SwitchingTest(unittest.TestCase):
         self.assertEqual(got[VM2], [g])
 
     def test_frame_over_egress_mtu_dropped_and_counted(self):
-        before = self.counter('vm4', 'mtu_exceeded')
+        # charged to the port that sent it, not to the receiver it could not reach
+        before = self.counter('up', 'mtu_exceeded'), self.counter('vm4', 'mtu_exceeded')
         self.peer.send(UP, eth_frame(BCAST, C, vlan=2005, size=1518))  # 1514 bytes untagged: fits
         self.peer.send(UP, eth_frame(BCAST, C, vlan=2005, size=1519))  # one byte over
         got = self.collect()
         self.assertEqual([len(f) for f in got[VM4]], [1514])
-        self.assertEqual(self.counter('vm4', 'mtu_exceeded'), before + 1)
+        self.assertEqual((self.counter('up', 'mtu_exceeded'), self.counter('vm4', 'mtu_exceeded')),
+                         (before[0] + 1, before[1]))
 
     def test_hairpin_dropped(self):
         self.peer.send(VM2, eth_frame(BCAST, B))

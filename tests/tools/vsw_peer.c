@@ -308,12 +308,17 @@ static int hex_nibble(char c)
 	return -1;
 }
 
-/* Returns the frame length, or -1 if hex is not an even-length hex string of a sane frame. */
+/*
+ * Returns the frame length, or -1 if hex is not an even-length hex string of at most MAX_FRAME
+ * bytes. Runts are allowed (the switch must count them); "empty" is a zero-length frame.
+ */
 static int parse_hex(const char *hex, uint8_t *out)
 {
 	size_t len = strlen(hex);
 
-	if (len % 2 != 0 || len / 2 < RTE_ETHER_HDR_LEN || len / 2 > MAX_FRAME)
+	if (strcmp(hex, "empty") == 0)
+		return 0;
+	if (len % 2 != 0 || len / 2 > MAX_FRAME)
 		return -1;
 	for (size_t i = 0; i < len / 2; i++) {
 		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
@@ -365,7 +370,7 @@ static void cmd_send(uint16_t port, const char *hex, unsigned long count)
 
 	len = parse_hex(hex, frame);
 	if (len < 0) {
-		printf("error frame must be %d..%d bytes of hex\n", RTE_ETHER_HDR_LEN, MAX_FRAME);
+		printf("error frame must be at most %d bytes of hex, or \"empty\"\n", MAX_FRAME);
 		return;
 	}
 	deadline = now_us() + TX_RETRY_US;

@@ -41,14 +41,14 @@ static void test_parse_untagged(void)
 	struct vs_frame_info fi = dirty_info();
 
 	frame_init(f, 0x0800);
-	CU_ASSERT_TRUE(vs_frame_parse(f, 64, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_OK);
 	CU_ASSERT_FALSE(fi.tagged);
 	CU_ASSERT_EQUAL(fi.vid, 0);
 	CU_ASSERT_EQUAL(fi.ethertype, 0x0800);
 
 	/* A bare 14-byte header is the shortest frame accepted. */
 	fi = dirty_info();
-	CU_ASSERT_TRUE(vs_frame_parse(f, VS_ETH_HLEN, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, VS_ETH_HLEN, false, &fi), VS_FRAME_OK);
 	CU_ASSERT_FALSE(fi.tagged);
 	CU_ASSERT_EQUAL(fi.ethertype, 0x0800);
 }
@@ -60,14 +60,14 @@ static void test_parse_tagged(void)
 
 	/* PCP 7, DEI 1, VID 2003: only the low 12 bits are the VLAN id. */
 	frame_tag(f, (uint16_t)(7 << 13 | 1 << 12 | 2003), 0x86dd);
-	CU_ASSERT_TRUE(vs_frame_parse(f, 64, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_OK);
 	CU_ASSERT_TRUE(fi.tagged);
 	CU_ASSERT_EQUAL(fi.vid, 2003);
 	CU_ASSERT_EQUAL(fi.ethertype, 0x86dd);
 
 	fi = dirty_info();
 	frame_tag(f, 4094, 0x0806);
-	CU_ASSERT_TRUE(vs_frame_parse(f, VS_ETH_HLEN + VS_VLAN_HLEN, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, VS_ETH_HLEN + VS_VLAN_HLEN, false, &fi), VS_FRAME_OK);
 	CU_ASSERT_TRUE(fi.tagged);
 	CU_ASSERT_EQUAL(fi.vid, 4094);
 	CU_ASSERT_EQUAL(fi.ethertype, 0x0806);
@@ -75,7 +75,7 @@ static void test_parse_tagged(void)
 	/* Priority tag: tagged, VID 0 (classification treats it as untagged). */
 	fi = dirty_info();
 	frame_tag(f, 5 << 13, 0x0800);
-	CU_ASSERT_TRUE(vs_frame_parse(f, 64, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_OK);
 	CU_ASSERT_TRUE(fi.tagged);
 	CU_ASSERT_EQUAL(fi.vid, 0);
 }
@@ -86,37 +86,83 @@ static void test_parse_runts(void)
 	struct vs_frame_info fi;
 
 	frame_init(f, 0x0800);
-	CU_ASSERT_FALSE(vs_frame_parse(f, VS_ETH_HLEN - 1, &fi));
-	CU_ASSERT_FALSE(vs_frame_parse(f, 0, &fi));
+	CU_ASSERT_EQUAL(vs_frame_parse(f, VS_ETH_HLEN - 1, false, &fi), VS_FRAME_RUNT);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 0, false, &fi), VS_FRAME_RUNT);
 
 	/* A tag needs 18 bytes: 14..17 are runts. */
 	frame_tag(f, 100, 0x0800);
 	for (uint32_t len = VS_ETH_HLEN; len < VS_ETH_HLEN + VS_VLAN_HLEN; len++)
-		CU_ASSERT_FALSE(vs_frame_parse(f, len, &fi));
-	CU_ASSERT_TRUE(vs_frame_parse(f, VS_ETH_HLEN + VS_VLAN_HLEN, &fi));
+		CU_ASSERT_EQUAL(vs_frame_parse(f, len, false, &fi), VS_FRAME_RUNT);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, VS_ETH_HLEN + VS_VLAN_HLEN, false, &fi), VS_FRAME_OK);
 }
 
-static void test_parse_qinq_left_as_is(void)
+static void test_parse_stacked_and_service_tags(void)
 {
 	uint8_t f[64];
 	struct vs_frame_info fi = dirty_info();
 
-	/* An 802.1ad outer tag is not parsed: the frame is untagged with ethertype 0x88a8. */
-	frame_init(f, VS_ETHERTYPE_QINQ);
-	f[14] = 0x00;
-	f[15] = 0x64;
-	CU_ASSERT_TRUE(vs_frame_parse(f, 64, &fi));
-	CU_ASSERT_FALSE(fi.tagged);
-	CU_ASSERT_EQUAL(fi.vid, 0);
-	CU_ASSERT_EQUAL(fi.ethertype, VS_ETHERTYPE_QINQ);
+	/* An 802.1ad outer tag (and the pre-standard 0x9100/0x9200/0x9300) is never switched. */
+	static const uint16_t stags[] = { VS_ETHERTYPE_QINQ, 0x9100, 0x9200, 0x9300 };
+	for (size_t i = 0; i < sizeof(stags) / sizeof(stags[0]); i++) {
+		frame_init(f, stags[i]);
+		f[14] = 0x00;
+		f[15] = 0x64;
+		CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_SERVICE_TAG);
+	}
 
-	/* Two 802.1Q tags: only the outer one is read, the inner ethertype is the second tag. */
-	fi = dirty_info();
+	/* Two 802.1Q tags, a priority tag with a tag behind it (the VLAN hop), a C-tag over an
+	 * S-tag: a second tag is never accepted. */
 	frame_tag(f, 10, VS_ETHERTYPE_VLAN);
-	CU_ASSERT_TRUE(vs_frame_parse(f, 64, &fi));
-	CU_ASSERT_TRUE(fi.tagged);
-	CU_ASSERT_EQUAL(fi.vid, 10);
-	CU_ASSERT_EQUAL(fi.ethertype, VS_ETHERTYPE_VLAN);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_STACKED_TAG);
+	frame_tag(f, 0, VS_ETHERTYPE_VLAN);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_STACKED_TAG);
+	frame_tag(f, 5 << 13, VS_ETHERTYPE_QINQ);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_STACKED_TAG);
+	/* ... however short it is */
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 18, false, &fi), VS_FRAME_STACKED_TAG);
+
+	/* A NIC stripped the outer tag: any tag left in the data is a second one. */
+	frame_init(f, VS_ETHERTYPE_VLAN);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, true, &fi), VS_FRAME_STACKED_TAG);
+	frame_init(f, VS_ETHERTYPE_QINQ);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, true, &fi), VS_FRAME_STACKED_TAG);
+	fi = dirty_info();
+	frame_init(f, 0x0800);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, true, &fi), VS_FRAME_OK);
+	CU_ASSERT_FALSE(fi.tagged);
+	CU_ASSERT_EQUAL(fi.ethertype, 0x0800);
+}
+
+static void test_parse_addresses(void)
+{
+	uint8_t f[64];
+	struct vs_frame_info fi;
+
+	/* sources no station sends from */
+	frame_init(f, 0x0800);
+	f[6] = 0x01;	/* multicast */
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_BAD_SRC_MAC);
+	memset(f + 6, 0xff, 6);	/* broadcast */
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_BAD_SRC_MAC);
+	memset(f + 6, 0, 6);
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_BAD_SRC_MAC);
+	f[11] = 1;	/* 00:00:00:00:00:01 is a unicast address */
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_OK);
+
+	/* 01:80:c2:00:00:00-0f (pause, STP, LACP, 802.1X, LLDP) are never forwarded; 01:80:c2:00:00:10
+	 * and other multicast are */
+	static const uint8_t reserved[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
+	for (uint8_t last = 0; last <= 0x10; last++) {
+		frame_init(f, 0x8808);
+		memcpy(f, reserved, 6);
+		f[5] = last;
+		CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi),
+				last < 0x10 ? VS_FRAME_RESERVED_DST : VS_FRAME_OK);
+	}
+	frame_tag(f, 2003, 0x88cc);
+	memcpy(f, reserved, 6);
+	f[5] = 0x0e;	/* LLDP, tagged */
+	CU_ASSERT_EQUAL(vs_frame_parse(f, 64, false, &fi), VS_FRAME_RESERVED_DST);
 }
 
 static void test_mac_is_multicast(void)
@@ -221,7 +267,8 @@ CU_ErrorCode vs_test_frame_suite(void)
 		{ "parse untagged", test_parse_untagged },
 		{ "parse tagged", test_parse_tagged },
 		{ "parse runts", test_parse_runts },
-		{ "parse QinQ ethertype left as is", test_parse_qinq_left_as_is },
+		{ "parse stacked and service tags", test_parse_stacked_and_service_tags },
+		{ "parse source and reserved destination", test_parse_addresses },
 		{ "mac is multicast", test_mac_is_multicast },
 		{ "classify access", test_classify_access },
 		{ "classify trunk tagged", test_classify_trunk },

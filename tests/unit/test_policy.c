@@ -1391,12 +1391,21 @@ static void ip6_hdr(uint8_t *p, uint8_t nh, uint16_t plen, const char *src, cons
 	CU_ASSERT_FATAL(inet_pton(AF_INET6, dst, p + 24) == 1);
 }
 
-/* Parses with f full of garbage first: the parse must set every field. */
-static enum vs_flow_kind parse(const uint8_t *l3, uint32_t len, uint16_t et, struct vs_flow *f)
+static enum vs_l3_verdict parse_why;
+
+/* Parses with f full of garbage first: the parse must set every field. The kind, or -1 with
+ * parse_why saying what is malformed. */
+static int parse(const uint8_t *l3, uint32_t len, uint16_t et, struct vs_flow *f)
 {
 	memset(f, 0xa5, sizeof(*f));
-	return vs_flow_parse(l3, len, et, f);
+	return vs_flow_parse(l3, len, et, f, &parse_why);
 }
+
+#define EXPECT_MALFORMED(call, why)                                                          \
+	do {                                                                                 \
+		CU_ASSERT_EQUAL(call, -1);                                                   \
+		CU_ASSERT_EQUAL(parse_why, why);                                             \
+	} while (0)
 
 static void expect_addr(const uint8_t *got, int family, const char *want)
 {
@@ -1429,15 +1438,22 @@ static void test_flow_ipv4(void)
 	expect_addr(f.dst, 4, "10.0.0.11");
 	/* total length says 8 bytes of TCP: the padding after it is not TCP header */
 	put16(b + 2, 28);
-	CU_ASSERT_EQUAL(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
-	CU_ASSERT_EQUAL(f.proto, VS_PROTO_TCP);
+	EXPECT_MALFORMED(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_L3_L4_TRUNCATED);
 	CU_ASSERT_FALSE(f.l4);
-	CU_ASSERT_EQUAL(f.tcp_flags, 0);
-	CU_ASSERT_EQUAL(f.sport, 0);
-	/* truncated frame */
+	/* truncated frame: the total length reaches past it */
 	put16(b + 2, 40);
-	CU_ASSERT_EQUAL(parse(b, 30, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
-	CU_ASSERT_FALSE(f.l4);
+	EXPECT_MALFORMED(parse(b, 30, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_LENGTH);
+	/* total length shorter than the header */
+	put16(b + 2, 19);
+	EXPECT_MALFORMED(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_HEADER);
+	put16(b + 2, 40);
+	/* IHL < 5, IHL beyond the frame */
+	b[0] = 0x44;
+	EXPECT_MALFORMED(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_HEADER);
+	b[0] = 0x4f;
+	EXPECT_MALFORMED(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_HEADER);
+	b[0] = 0x45;
+	CU_ASSERT_EQUAL(parse(b, 46, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
 
 	/* UDP 5353 -> 53 */
 	memset(b, 0, sizeof(b));
@@ -1453,17 +1469,28 @@ static void test_flow_ipv4(void)
 	CU_ASSERT_EQUAL(f.tcp_flags, 0);
 	CU_ASSERT_TRUE(f.l4);
 	expect_addr(f.dst, 4, "10.0.1.10");
-	CU_ASSERT_EQUAL(parse(b, 27, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);	/* 7 bytes of UDP */
-	CU_ASSERT_FALSE(f.l4);
+	EXPECT_MALFORMED(parse(b, 27, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_LENGTH);
+	put16(b + 2, 27);	/* 7 bytes of UDP */
+	EXPECT_MALFORMED(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_L3_L4_TRUNCATED);
+	put16(b + 2, 28);
 	/* first fragment (MF set, offset 0) has the ports */
+	put16(b + 4, 0x1234);
 	put16(b + 6, 0x2000);
 	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
 	CU_ASSERT_TRUE(f.l4);
 	CU_ASSERT_EQUAL(f.dport, 53);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_FIRST);
+	CU_ASSERT_EQUAL(f.frag_id, 0x1234);
+	/* a first fragment that cuts the UDP header short hides its ports (RFC 1858) */
+	put16(b + 2, 27);
+	EXPECT_MALFORMED(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_L3_FRAG_TINY);
+	put16(b + 2, 28);
 	/* non-first fragment: offset 185 (x 8 bytes), whatever follows is not a UDP header */
 	put16(b + 6, 0x00b9);
 	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
 	CU_ASSERT_EQUAL(f.proto, VS_PROTO_UDP);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_LATER);
+	CU_ASSERT_EQUAL(f.frag_id, 0x1234);
 	CU_ASSERT_FALSE(f.l4);
 	CU_ASSERT_EQUAL(f.sport, 0);
 	CU_ASSERT_EQUAL(f.dport, 0);
@@ -1477,6 +1504,18 @@ static void test_flow_ipv4(void)
 	put16(b + 6, 0x8000 | 0x4000);	/* reserved and DF bits: not a fragment */
 	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
 	CU_ASSERT_TRUE(f.l4);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_NONE);
+	/* TCP: a later fragment at offset 8 or 16 bytes would overwrite the TCP header's ports or
+	 * flags after the first fragment was checked (RFC 1858); at 24 it is past them */
+	b[9] = VS_PROTO_TCP;
+	put16(b + 6, 0x0001);
+	EXPECT_MALFORMED(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_L3_FRAG_OVERLAP);
+	put16(b + 6, 0x2002);
+	EXPECT_MALFORMED(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_L3_FRAG_OVERLAP);
+	put16(b + 6, 0x2003);
+	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_FLOW_IP);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_LATER);
+	b[9] = VS_PROTO_UDP;
 
 	/* options: IHL 6 */
 	memset(b, 0, sizeof(b));
@@ -1527,11 +1566,11 @@ static void test_flow_ipv4(void)
 	CU_ASSERT_EQUAL(f.dport, 0);
 	CU_ASSERT_TRUE(f.l4);
 
-	/* not IPv4 after all */
+	/* not IPv4 after all: what the receiver drops, policy never passes */
 	b[0] = 0x65;
-	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_FLOW_NOT_IP);
+	EXPECT_MALFORMED(parse(b, 28, VS_ETHERTYPE_IPV4, &f), VS_L3_BAD_HEADER);
 	b[0] = 0x45;
-	CU_ASSERT_EQUAL(parse(b, 19, VS_ETHERTYPE_IPV4, &f), VS_FLOW_NOT_IP);
+	EXPECT_MALFORMED(parse(b, 19, VS_ETHERTYPE_IPV4, &f), VS_L3_TRUNCATED);
 	/* ARP and anything else: policy does not apply */
 	CU_ASSERT_EQUAL(parse(b, 28, VS_ETHERTYPE_ARP, &f), VS_FLOW_NOT_IP);
 	CU_ASSERT_EQUAL(parse(b, 28, 0x88cc, &f), VS_FLOW_NOT_IP);
@@ -1564,9 +1603,21 @@ static void test_flow_ipv6(void)
 	expect_addr(f.dst, 6, "fd00::b");
 	/* payload length cuts the TCP header short */
 	put16(b + 4, 8 + 19);
-	CU_ASSERT_EQUAL(parse(b, 78, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
-	CU_ASSERT_EQUAL(f.proto, VS_PROTO_TCP);
-	CU_ASSERT_FALSE(f.l4);
+	EXPECT_MALFORMED(parse(b, 78, VS_ETHERTYPE_IPV6, &f), VS_L3_L4_TRUNCATED);
+	/* ... or reaches past the frame */
+	put16(b + 4, 8 + 20 + 11);
+	EXPECT_MALFORMED(parse(b, 78, VS_ETHERTYPE_IPV6, &f), VS_L3_BAD_LENGTH);
+	put16(b + 4, 8 + 20);
+	/* hop-by-hop anywhere but first */
+	b[6] = 60;
+	b[40] = 0;
+	EXPECT_MALFORMED(parse(b, 78, VS_ETHERTYPE_IPV6, &f), VS_L3_EXT_CHAIN);
+	/* an extension header whose length runs past the payload */
+	b[40] = VS_PROTO_TCP;
+	b[41] = 3;
+	EXPECT_MALFORMED(parse(b, 78, VS_ETHERTYPE_IPV6, &f), VS_L3_EXT_CHAIN);
+	b[6] = 0;
+	b[41] = 0;
 
 	/* hop-by-hop, then destination options (16 bytes), then UDP */
 	memset(b, 0, sizeof(b));
@@ -1597,12 +1648,43 @@ static void test_flow_ipv6(void)
 	CU_ASSERT_EQUAL(f.proto, VS_PROTO_UDP);
 	CU_ASSERT_TRUE(f.l4);
 	CU_ASSERT_EQUAL(f.dport, 5001);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_FIRST);
+	put16(b + 4, 8 + 7);	/* the first fragment must hold the whole UDP header (RFC 7112) */
+	EXPECT_MALFORMED(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_L3_FRAG_TINY);
+	put16(b + 4, 8 + 8);
+	put16(b + 44, 0xdead);
+	put16(b + 46, 0xbeef);
 	put16(b + 42, 0x0100);	/* offset 32 (x 8 bytes) */
 	CU_ASSERT_EQUAL(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
 	CU_ASSERT_EQUAL(f.proto, VS_PROTO_UDP);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_LATER);
+	CU_ASSERT_EQUAL(f.frag_id, 0xdeadbeef);
 	CU_ASSERT_FALSE(f.l4);
 	CU_ASSERT_EQUAL(f.sport, 0);
 	CU_ASSERT_EQUAL(f.dport, 0);
+	put16(b + 42, 0x0000);	/* an atomic fragment (offset 0, no more): a whole datagram */
+	CU_ASSERT_EQUAL(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
+	CU_ASSERT_EQUAL(f.frag, VS_FRAG_NONE);
+	CU_ASSERT_TRUE(f.l4);
+	/* two fragment headers */
+	memset(b, 0, sizeof(b));
+	ip6_hdr(b, 44, 8 + 8 + 8, "fd00::a", "fd00::b");
+	b[40] = 44;
+	put16(b + 42, 0x0001);
+	b[48] = VS_PROTO_UDP;
+	EXPECT_MALFORMED(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_L3_EXT_CHAIN);
+	/* a chain longer than VS_IP6_EXT_MAX destination-options headers */
+	memset(b, 0, sizeof(b));
+	ip6_hdr(b, 60, 8 * 10 + 8, "fd00::a", "fd00::b");
+	for (int i = 0; i < 10; i++)
+		b[40 + 8 * i] = i < 9 ? 60 : VS_PROTO_UDP;
+	EXPECT_MALFORMED(parse(b, 160, VS_ETHERTYPE_IPV6, &f), VS_L3_EXT_CHAIN);
+	/* within the bound it is walked */
+	ip6_hdr(b, 60, 8 * 4 + 8, "fd00::a", "fd00::b");
+	b[40 + 8 * 3] = VS_PROTO_UDP;
+	put16(b + 40 + 32 + 2, 7777);
+	CU_ASSERT_EQUAL(parse(b, 40 + 40, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
+	CU_ASSERT_EQUAL(f.dport, 7777);
 
 	/* ICMPv6 neighbour solicitation from :: (DAD): never blocked */
 	memset(b, 0, sizeof(b));
@@ -1636,11 +1718,10 @@ static void test_flow_ipv6(void)
 	CU_ASSERT_EQUAL(f.dport, 0);
 	b[40] = 138;	/* just past redirect */
 	CU_ASSERT_EQUAL(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
-	/* a truncated NS is not recognised: policy applies */
+	/* a truncated NS is malformed, not a bypass */
 	b[40] = 135;
 	put16(b + 4, 4);
-	CU_ASSERT_EQUAL(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_FLOW_IP);
-	CU_ASSERT_FALSE(f.l4);
+	EXPECT_MALFORMED(parse(b, 64, VS_ETHERTYPE_IPV6, &f), VS_L3_L4_TRUNCATED);
 
 	/* MLDv2 report behind a hop-by-hop router alert */
 	memset(b, 0, sizeof(b));
@@ -1655,9 +1736,9 @@ static void test_flow_ipv6(void)
 
 	/* not IPv6 after all */
 	b[0] = 0x40;
-	CU_ASSERT_EQUAL(parse(b, 84, VS_ETHERTYPE_IPV6, &f), VS_FLOW_NOT_IP);
+	EXPECT_MALFORMED(parse(b, 84, VS_ETHERTYPE_IPV6, &f), VS_L3_BAD_HEADER);
 	b[0] = 0x60;
-	CU_ASSERT_EQUAL(parse(b, 39, VS_ETHERTYPE_IPV6, &f), VS_FLOW_NOT_IP);
+	EXPECT_MALFORMED(parse(b, 39, VS_ETHERTYPE_IPV6, &f), VS_L3_TRUNCATED);
 }
 
 /* ------------------------------------------------------------------ spoof check */
@@ -1714,7 +1795,7 @@ static uint32_t arp_frame(uint8_t *f, const uint8_t *mac, const uint8_t *sha, co
 static enum vs_spoof_verdict spoof(const struct vs_dp_spoof *sp, const uint8_t *f, uint32_t len)
 {
 	struct vs_frame_info fi = { 0 };
-	CU_ASSERT_FATAL(vs_frame_parse(f, len, &fi));
+	CU_ASSERT_FATAL(vs_frame_parse(f, len, false, &fi) == VS_FRAME_OK);
 	return vs_spoof_check(sp, f, len, &fi);
 }
 

@@ -232,6 +232,29 @@ static void test_port_to_json(void)
 	json_decref(o);
 }
 
+/* mac_limit: VM ports 1024 by default, uplinks unlimited (the network behind them), 0 = off. */
+static void test_mac_limit(void)
+{
+	static const struct vs_test_bad_args bad[] = {
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mac_limit': 16777217}", ERANGE,
+		  "args.mac_limit" },
+		{ "{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mac_limit': -1}", EINVAL,
+		  "args.mac_limit" },
+	};
+	struct vs_port_cfg p;
+
+	vs_test_expect_add_refused(bad, sizeof(bad) / sizeof(bad[0]));
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10}", &p);
+	CU_ASSERT_EQUAL(p.mac_limit, VS_MAC_LIMIT_VM_DEFAULT);
+	vs_test_port_from(uplink_port, &p);
+	CU_ASSERT_EQUAL(p.mac_limit, 0);
+	vs_test_port_from("{'name': 'vm1', 'socket': '/s', 'vlan': 10, 'mac_limit': 0}", &p);
+	CU_ASSERT_EQUAL(p.mac_limit, 0);
+	json_t *o = vs_port_cfg_to_json(&p);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "mac_limit")), 0);
+	json_decref(o);
+}
+
 CU_ErrorCode vs_test_port_cfg_suite(void)
 {
 	static const struct vs_test tests[] = {
@@ -241,6 +264,7 @@ CU_ErrorCode vs_test_port_cfg_suite(void)
 		{ "port.set rejects, port unchanged", test_update_rejects },
 		{ "port.set access to trunk and back", test_update_access_to_trunk },
 		{ "to_json omits other modes' keys", test_port_to_json },
+		{ "mac_limit defaults and range", test_mac_limit },
 		{ NULL, NULL },
 	};
 	return vs_test_add_suite("port_cfg", tests);

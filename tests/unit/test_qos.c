@@ -146,7 +146,7 @@ static uint8_t classify(const struct vs_dp_classify *c, const uint8_t *f, uint32
 {
 	struct vs_frame_info fi;
 
-	if (!vs_frame_parse(f, len, &fi)) {
+	if (vs_frame_parse(f, len, false, &fi) != VS_FRAME_OK) {
 		CU_FAIL("runt: the demux drops it before classifying");
 		return VS_QOS_CLASSES;
 	}
