@@ -215,7 +215,7 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 		      size_t limit)
 {
 	uint64_t created = 0, revalidated = 0, revoked = 0, full = 0;
-	uint64_t frag_tracked = 0, frag_no_first = 0, frag_full = 0;
+	uint64_t frag_tracked = 0, frag_no_first = 0, frag_full = 0, off_path = 0;
 	uint32_t states[5] = { 0 };
 	json_t *list = json_array();
 
@@ -224,6 +224,7 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 		revalidated += vs_dp.workers[w].ct_revalidated;
 		revoked += vs_dp.workers[w].ct_revoked;
 		frag_tracked += vs_dp.workers[w].frag_tracked;
+		off_path += vs_dp.workers[w].ct_off_path;
 		for (int p = 0; p < VS_MAX_PORTS; p++) {
 			const uint64_t *d = vs_dp.workers[w].ports[p].drops;
 			full += d[VS_DROP_CONNTRACK_FULL];
@@ -254,7 +255,7 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 		(json_int_t)atomic_load_explicit(&ct->frags.count, memory_order_relaxed), "tracked",
 		(json_int_t)frag_tracked, "expired", (json_int_t)ct->frags.expired, "no_first_drops",
 		(json_int_t)frag_no_first, "full_drops", (json_int_t)frag_full);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "size",
+	json_t *r = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "size",
 			 (json_int_t)ct->size, "count",
 			 (json_int_t)atomic_load_explicit(&ct->count, memory_order_relaxed),
 			 "created", (json_int_t)created, "expired", (json_int_t)ct->expired,
@@ -262,4 +263,6 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 			 "deleted_dead", (json_int_t)ct->deleted_dead, "full_drops", (json_int_t)full,
 			 "states", by_state, "timeouts", vs_conntrack_to_json(cfg), "connections",
 			 list, "fragments", frags);
+	json_object_set_new(r, "off_path", json_integer((json_int_t)off_path));
+	return r;
 }

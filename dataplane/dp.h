@@ -203,6 +203,7 @@ struct vs_worker {
 	uint32_t deny_sec, deny_in_sec;	/* rate limit of deny events */
 	uint64_t deny_events, deny_events_suppressed;
 	uint64_t ct_created, ct_revalidated, ct_revoked;
+	uint64_t ct_off_path;	/* a connection's tuple seen between other ports: checked as new */
 	uint64_t frag_tracked;	/* datagrams whose first fragment started an entry */
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];

@@ -226,6 +226,13 @@ static void ct_update(struct vs_ct_conn *c, bool reply, const struct vs_flow *f,
 		atomic_store_explicit(&c->state, nst, memory_order_relaxed);
 }
 
+/* Whether a packet with a connection's tuple travels between the connection's two ports. */
+static bool on_path(const struct vs_ct_conn *c, bool reply, const struct vs_pkt_meta *md)
+{
+	return reply ? md->in_port == c->out_port && md->out_port == c->in_port :
+		       md->in_port == c->in_port && md->out_port == c->out_port;
+}
+
 static inline uint32_t link_of(uint32_t conn_pos, bool reply)
 {
 	return (conn_pos << 1 | (reply ? 1u : 0u)) + 1;
@@ -533,6 +540,12 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		struct vs_ct_conn *c = &ct->conns[(link - 1) >> 1];
 		if (atomic_load_explicit(&c->state, memory_order_relaxed) == VS_CT_DEAD)
 			continue;	/* checked as a new packet, tracked again once deleted */
+		if (!on_path(c, (link - 1) & 1, vs_meta(pkts[i]))) {
+			/* The tuple of a connection between two other ports (a forged source
+			 * address): it proves nothing here, check it as a new packet. */
+			w->ct_off_path++;
+			continue;
+		}
 		if (atomic_load_explicit(&c->gen, memory_order_relaxed) != pol->gen) {
 			p->reval = c;
 			p->reply = (link - 1) & 1;

@@ -92,6 +92,7 @@ class IsolationTest(unittest.TestCase):
             cls.peer.send(VM3, eth_frame(BCAST, MAC[VM3], ethertype=0x0806))
             cls.peer.send(VM4, eth_frame(BCAST, MAC[VM4], ethertype=0x0806))
             cls.peer.send(UP, eth_frame(BCAST, MAC[UP], vlan=2004, ethertype=0x0806))
+            cls.peer.send(UP, eth_frame(BCAST, MAC[UP], ethertype=0x0806))     # native 2003
             time.sleep(0.3)
         except Exception:
             sw.cleanup()
@@ -194,6 +195,28 @@ class IsolationTest(unittest.TestCase):
         udp = pkt.frame(MAC[VM2], MAC[VM1], IP4[VM1], IP4[VM2], 'udp', sport=1000, dport=5000)
         self.peer.send(VM1, udp)
         self.assertEqual(self.collect()[VM2], [udp])
+
+    def test_forged_connection_does_not_open_a_way_in(self):
+        """vm1 (selected by an allow-all policy, no IP spoof check) forges a flow from vm2's
+        address to itself towards the uplink: that starts a connection between vm1 and the
+        uplink. Its reply tuple must not let vm1 itself into vm2 past vm2's policy."""
+        allow_all = json.loads(json.dumps(POLICY))
+        allow_all['metadata']['name'] = 'a-open'
+        allow_all['spec'] = {'podSelector': {'matchLabels': {'pod': 'a'}}, 'ingress': [{}]}
+        self.sw.call('policy.apply', policy=allow_all)
+        try:
+            forged = pkt.frame(MAC[UP], MAC[VM1], IP4[VM2], IP4[VM1], 'udp', sport=7000,
+                               dport=7001)
+            self.peer.send(VM1, forged)
+            self.assertEqual(self.collect()[UP], [forged])
+            before = self.sw.call('conntrack.show')['off_path']
+            attack = pkt.frame(MAC[VM2], MAC[VM1], IP4[VM1], IP4[VM2], 'udp', sport=7001,
+                               dport=7000)
+            self.sends_dropped(VM1, [attack], 'policy_default_deny', at=VM2)
+            self.assertEqual(self.sw.call('conntrack.show')['off_path'], before + 1)
+        finally:
+            self.sw.call('policy.delete', kind='MultiNetworkPolicy', name='a-open',
+                         namespace='x')
 
     def test_unclassifiable_frames_denied_on_policed_port(self):
         odd = [eth_frame(MAC[VM2], MAC[VM1], ethertype=et, payload=b'x' * 40)
@@ -350,7 +373,7 @@ class IsolationTest(unittest.TestCase):
                 if i == 3:
                     time.sleep(0.2)     # learnt before the rest come
             got = self.collect()
-            self.assertEqual(len(got[VM2]), 10, 'frames of unlearnt sources are still switched')
+            self.assertEqual(len(got[UP]), 10, 'frames of unlearnt sources are still switched')
             fdb = self.sw.port('vm1')['fdb']
             self.assertEqual((fdb['macs'], fdb['full']), (4, True))
             learnt = {e['mac'] for e in self.sw.call('mac.show', port='vm1')['macs']}

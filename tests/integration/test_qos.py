@@ -64,7 +64,7 @@ class PolicingTest(unittest.TestCase):
         self.vm.pace(0, eth_frame(VM2, VM1, payload=b'police', size=FRAME), PPS, PPS * SECONDS)
         self.assertEqual(self.vm.pace_wait(SECONDS * 1000 + 5000), PPS * SECONDS)
         time.sleep(0.2)
-        got = len([f for f in self.vm.recv(1) if f[12:14] == b'\x08\x00' and len(f) == FRAME])
+        got = len([f for f in self.vm.recv(1) if f[12:14] == b'\x88\xb5' and len(f) == FRAME])
         after = self.drops()
         return (got, after['policed_red'] - before['policed_red'],
                 after['policed_yellow'] - before['policed_yellow'])
