@@ -24,9 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (root == NULL)
 		return 0;
 	int rc = vs_config_from_json(root, &c, &e);
-	json_decref(root);
+	json_t *root_kept = root;	/* for the refusal checks */
+	if (rc == 0)
+		json_decref(root);
 	if (rc < 0) {
 		fz_check_err(rc, &e, "config");
+		/* "errors name the JSON path" (README): vswd prints "(top)" for none; an unknown
+		 * top-level key "" is named by the empty path, which is what it is */
+		if (e.field[0] == '\0' && json_is_object(root_kept) &&
+		    json_object_get(root_kept, "") == NULL)
+			FZ_FAIL("config refused without naming a field: %s", e.msg);
+		json_decref(root_kept);
 		return 0;
 	}
 	fz_check_roundtrip(&c, "an accepted config");

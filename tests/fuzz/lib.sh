@@ -33,12 +33,15 @@ fuzz_stats() {
 }
 
 # fuzz_run TARGET SECONDS WORKDIR [EXTRA...]: runs a target over WORKDIR/TARGET (new inputs)
-# and its seeds; crash inputs go to WORKDIR/TARGET-crash-*. Returns libFuzzer's status.
+# and its seeds, with tests/fuzz/TARGET.dict (JSON tokens of the seeds) if there is one;
+# crash inputs go to WORKDIR/TARGET-crash-*. Returns libFuzzer's status.
 fuzz_run() {
 	local t=$1 secs=$2 work=$3
 	shift 3
+	local dict=()
+	[ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
 	mkdir -p "$work/$t"
 	"$FUZZ_BUILD/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$work/$t-" "$@" "$work/$t" \
+		-print_final_stats=1 -artifact_prefix="$work/$t-" "${dict[@]}" "$@" "$work/$t" \
 		"tests/fuzz/corpus/$t" >"$work/$t.log" 2>&1
 }

@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
 	fuzz_run "$t" $((MIN * 60)) "$WORK"
 	rc=$?
 	s=$(fuzz_stats "$WORK/$t.log")
-	get() { sed -n "s/.*$1 \([^,]*\).*/\1/p" <<<"$s"; }
+	get() { sed -n "s|.*$1 \([^,]*\).*|\1|p" <<<"$s"; }
 	result=ok
 	if ((rc != 0)); then
 		result="CRASH: $(ls "$WORK/$t"-* 2>/dev/null | head -1) ($(grep -m1 -oE 'invariant broken: .{0,60}|ERROR: [A-Za-z]+: [a-z-]+|runtime error: .{0,60}' "$WORK/$t.log"))"

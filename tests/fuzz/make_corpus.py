@@ -152,6 +152,51 @@ def requests(pols):
     return R
 
 
+def sequences(pols):
+    """Inputs of several lines: requests that build on each other's state."""
+    def line(cmd, **args):
+        return json.dumps({'cmd': cmd, 'args': args}, separators=(',', ':'))
+    return [
+        [line('port.add', name='vm5', socket='/run/vsw/vm5.sock', vlan=2003),
+         line('mac.add', vlan=2003, mac='02:00:00:00:05:05', port='vm5'),
+         line('port.set', name='vm5', vlan=2004),
+         line('port.del', name='vm5')],
+        [line('network.add', name='vlan2005', vlan=2005),
+         line('policy.apply', policy=mnp('on-2005', 'x', {'podSelector': {}}, 'vlan2005')),
+         line('port.set', name='tr', allowed='2005')],
+        [line('namespace.set', name='z', labels='ns=z'),
+         line('policy.apply', policy=TIERS[3]),
+         line('namespace.del', name='z')],
+        [line('port.add', name='vm6', socket='/run/vsw/vm6.sock', vlan=2003, namespace='x',
+              labels='pod=c', ips='10.0.0.66'),
+         line('policy.apply', policy={'kind': 'List', 'items': pols[:3]}),
+         line('port.set', name='vm6', ips='10.0.0.67,fd00::67', labels='pod=a')],
+    ]
+
+
+def dictionary(objs):
+    """Every key and short string of the seeds, as libFuzzer dictionary entries."""
+    words = set()
+
+    def walk(o):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                words.add(k)
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+        elif isinstance(o, str) and len(o) <= 40:
+            words.add(o)
+    for o in objs:
+        walk(o)
+    out = []
+    for w in sorted(words):
+        esc = json.dumps(w)  # a JSON string token, quotes included
+        out.append('"' + esc.replace('\\', '\\\\').replace('"', '\\"') + '"')
+    return out
+
+
 def configs(pols):
     with open(os.path.join(ROOT, 'conf', 'vsw.json')) as f:
         base = json.load(f)
@@ -184,7 +229,7 @@ def configs(pols):
 def write(target, objs):
     d = os.path.join(HERE, 'corpus', target)
     os.makedirs(d, exist_ok=True)
-    for old in glob.glob(os.path.join(d, 'seed-*')):
+    for old in glob.glob(os.path.join(d, 'seed-*')):  # crash-* inputs stay
         os.unlink(old)
     for i, o in enumerate(objs):
         with open(os.path.join(d, f'seed-{i:03d}.json'), 'w') as f:
@@ -192,11 +237,27 @@ def write(target, objs):
     print(f'{target}: {len(objs)} seeds')
 
 
+def write_dict(target, objs):
+    with open(os.path.join(HERE, f'{target}.dict'), 'w') as f:
+        f.write(f'# JSON tokens of the {target} seeds (make_corpus.py); libFuzzer -dict\n')
+        f.write('\n'.join(dictionary(objs)) + '\n')
+
+
 def main():
     pols = policies()
-    write('control', requests(pols))
-    write('config', configs(pols))
-    write('policy', TIERS + pols[:40] + [TIERS[:3]])
+    reqs = requests(pols)
+    write('control', reqs)
+    d = os.path.join(HERE, 'corpus', 'control')
+    for i, seq in enumerate(sequences(pols)):
+        with open(os.path.join(d, f'seed-seq{i}.json'), 'w') as f:
+            f.write('\n'.join(seq) + '\n')
+    write_dict('control', reqs + [json.loads(x) for q in sequences(pols) for x in q])
+    cfgs = configs(pols)
+    write('config', cfgs)
+    write_dict('config', cfgs)
+    pol_seeds = TIERS + pols[:40] + [TIERS[:3]]
+    write('policy', pol_seeds)
+    write_dict('policy', pol_seeds)
 
 
 if __name__ == '__main__':
