@@ -91,7 +91,9 @@ void fz_check_compiles(const struct vs_config *c, const json_t *const *pols, uns
 
 	fz_inventory(c, &inv, ports);
 	int rc = vs_policy_compile(pols, n, &inv, &out, &e);
-	if (rc < 0 && e.code != ENOMEM) {
+	/* the one limit that depends on the inventory: 4M ACL entries in all */
+	bool entry_limit = e.code == E2BIG && strstr(e.msg, "ACL entries") != NULL;
+	if (rc < 0 && e.code != ENOMEM && !entry_limit) {
 		char *s = n ? fz_dump(pols[0]) : strdup("");
 		FZ_FAIL("%s: %u accepted policies do not compile: %s: %s (errno %d)\n%s", what, n,
 			e.field, e.msg, e.code, s);

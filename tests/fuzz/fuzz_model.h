@@ -39,8 +39,9 @@ void fz_check_roundtrip(const struct vs_config *c, const char *what);
 void fz_inventory(const struct vs_config *c, struct vs_inventory *inv, struct vs_inv_port *ports);
 
 /* Policies the checker accepted compile against c's inventory: vs_policy_compile never
- * refuses them (only running out of memory would be an excuse; E2BIG from the ACL entry
- * limit cannot happen at fuzzer input sizes). Also runs policy.show's selection. */
+ * refuses them (the excuses: out of memory, and the 4M ACL entries of a whole set, which
+ * depends on the inventory), and the entries are well-formed. Also runs policy.show's
+ * selection. */
 void fz_check_compiles(const struct vs_config *c, const json_t *const *pols, unsigned int n,
 		       const char *what);
 
