@@ -27,6 +27,9 @@
 #define VS_POLICY_NAME_MAX 254	/* Kubernetes object names: 253 characters */
 #define VS_POLICY_RULES_MAX 16384	/* rules of one policy, per direction */
 #define VS_POLICY_PORTS_MAX 1024	/* ports of one rule */
+/* Remote prefixes the ipBlocks (except blocks subtracted) or networks of one rule's peers may
+ * expand to: checked by vs_policy_check, so that a checked policy always compiles. */
+#define VS_POLICY_PEER_PREFIXES_MAX 4096
 #define VS_ANP_PRIORITY_MAX 1000
 #define VS_POLICY_FOR "k8s.v1.cni.cncf.io/policy-for"
 #define VS_ACL_PRIORITY_MAX 0x1FFFFFFF	/* rte_acl's RTE_ACL_MAX_PRIORITY (checked in acl.c) */

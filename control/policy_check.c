@@ -185,7 +185,45 @@ static bool prefix_within(const struct vs_prefix *outer, const struct vs_prefix 
 	return true;
 }
 
-static int check_ipblock(const json_t *ib, const char *path, struct vs_err *e)
+/* Takes n of a rule's prefix budget (VS_POLICY_PEER_PREFIXES_MAX); refuses past it. */
+static int spend(unsigned int *budget, unsigned int n, const char *path, struct vs_err *e)
+{
+	if (n > *budget)
+		return vs_err_set(e, E2BIG, path, "the rule's peers expand to more than %d prefixes "
+				  "(each except block splits its cidr)", VS_POLICY_PEER_PREFIXES_MAX);
+	*budget -= n;
+	return 0;
+}
+
+/* The prefixes cidr minus except expands to, counted against budget (as the compiler will
+ * subtract them). */
+static int ipblock_spend(const json_t *c, const json_t *x, unsigned int *budget, const char *path,
+			 struct vs_err *e)
+{
+	struct vs_prefix cidr, *ex = malloc(sizeof(*ex) * (json_array_size(x) + 1)),
+			       *out = malloc(sizeof(*out) * (*budget + 1));
+	unsigned int n_ex = 0;
+	size_t i;
+	json_t *v;
+	int n = -E2BIG;
+
+	if (ex == NULL || out == NULL) {
+		free(ex);
+		free(out);
+		return vs_err_set(e, ENOMEM, path, "out of memory");
+	}
+	vs_prefix_parse(json_string_value(c), &cidr);
+	json_array_foreach(x, i, v)
+		if (vs_prefix_parse(json_string_value(v), &ex[n_ex]) == 0)
+			n_ex++;
+	n = vs_prefix_subtract(&cidr, ex, n_ex, out, *budget);
+	free(ex);
+	free(out);
+	return spend(budget, n < 0 ? *budget + 1 : (unsigned int)n, path, e);
+}
+
+static int check_ipblock(const json_t *ib, const char *path, unsigned int *budget,
+			 struct vs_err *e)
 {
 	static const char *const keys[] = { "cidr", "except", NULL };
 	struct vs_prefix cidr, ex;
@@ -201,7 +239,7 @@ static int check_ipblock(const json_t *ib, const char *path, struct vs_err *e)
 		return rc;
 	json_t *x = json_object_get(ib, "except");
 	if (x == NULL || json_is_null(x))
-		return 0;
+		return spend(budget, 1, path, e);
 	if (!json_is_array(x))
 		return vs_err_set(e, EINVAL, F(f, path, "except"), "expected an array of CIDRs");
 	size_t i;
@@ -214,7 +252,7 @@ static int check_ipblock(const json_t *ib, const char *path, struct vs_err *e)
 			return vs_err_set(e, EINVAL, g, "'%s' is not inside cidr '%s'",
 					  json_string_value(v), json_string_value(c));
 	}
-	return 0;
+	return ipblock_spend(c, x, budget, F(f, path, "except"), e);
 }
 
 static int check_protocol(const json_t *o, const char *path, struct vs_err *e)
@@ -327,7 +365,8 @@ static int check_array(const json_t *o, const char *key, const char *path, size_
 }
 
 /* NetworkPolicyPeer: ipBlock, or podSelector and/or namespaceSelector. */
-static int check_np_peer(const json_t *p, const char *path, struct vs_err *e)
+static int check_np_peer(const json_t *p, const char *path, unsigned int *budget,
+			 struct vs_err *e)
 {
 	static const char *const keys[] = { "ipBlock", "podSelector", "namespaceSelector", NULL };
 	char f[256];
@@ -344,7 +383,7 @@ static int check_np_peer(const json_t *p, const char *path, struct vs_err *e)
 		return vs_err_set(e, EINVAL, path,
 				  "a peer needs ipBlock, podSelector or namespaceSelector");
 	if (ib != NULL)
-		return check_ipblock(ib, F(f, path, "ipBlock"), e);
+		return check_ipblock(ib, F(f, path, "ipBlock"), budget, e);
 	if (ps != NULL && (rc = check_selector(ps, F(f, path, "podSelector"), e)) < 0)
 		return rc;
 	if (ns != NULL && (rc = check_selector(ns, F(f, path, "namespaceSelector"), e)) < 0)
@@ -355,7 +394,7 @@ static int check_np_peer(const json_t *p, const char *path, struct vs_err *e)
 /* ANP subject / peer: {namespaces: sel} or {pods: {namespaceSelector, podSelector}}; peers
  * of egress rules may also be {networks: [cidr]}. */
 static int check_anp_target(const json_t *t, const char *path, bool networks_ok,
-			    struct vs_err *e)
+			    unsigned int *budget, struct vs_err *e)
 {
 	static const char *const keys[] = { "namespaces", "pods", "networks", "nodes", NULL };
 	static const char *const pk[] = { "namespaceSelector", "podSelector", NULL };
@@ -396,7 +435,7 @@ static int check_anp_target(const json_t *t, const char *path, bool networks_ok,
 	json_array_foreach(v, i, c) {
 		struct vs_prefix p;
 		vs_pathf(g, sizeof(g), "%s.networks[%zu]", path, i);
-		if ((rc = check_cidr(c, g, &p, e)) < 0)
+		if ((rc = check_cidr(c, g, &p, e)) < 0 || (rc = spend(budget, 1, g, e)) < 0)
 			return rc;
 	}
 	return 0;
@@ -420,9 +459,10 @@ static int check_np_rules(const json_t *spec, const char *path, int dir, struct 
 		if ((rc = only_keys(r, g, dir == VS_DIR_INGRESS ? ik : ek, e)) < 0 ||
 		    (rc = check_array(r, peers_key, g, 4096, &list, e)) < 0)
 			return rc;
+		unsigned int budget = VS_POLICY_PEER_PREFIXES_MAX;
 		json_array_foreach(list, j, x) {
 			vs_pathf(h, sizeof(h), "%s.%s[%zu]", g, peers_key, j);
-			if ((rc = check_np_peer(x, h, e)) < 0)
+			if ((rc = check_np_peer(x, h, &budget, e)) < 0)
 				return rc;
 		}
 		if ((rc = check_array(r, "ports", g, VS_POLICY_PORTS_MAX, &list, e)) < 0)
@@ -469,9 +509,10 @@ static int check_anp_rules(const json_t *spec, const char *path, int dir, uint8_
 			return rc;
 		if (list == NULL || json_array_size(list) == 0)
 			return vs_err_set(e, EINVAL, F(f, g, peers_key), "at least one peer required");
+		unsigned int budget = VS_POLICY_PEER_PREFIXES_MAX;
 		json_array_foreach(list, j, x) {
 			vs_pathf(h, sizeof(h), "%s.%s[%zu]", g, peers_key, j);
-			if ((rc = check_anp_target(x, h, dir == VS_DIR_EGRESS, e)) < 0)
+			if ((rc = check_anp_target(x, h, dir == VS_DIR_EGRESS, &budget, e)) < 0)
 				return rc;
 		}
 		if ((rc = check_array(r, "ports", g, 100, &list, e)) < 0)
@@ -634,7 +675,8 @@ int vs_policy_check(const json_t *obj, const char *prefix, const struct vs_netwo
 		rc = vs_err_set(e, EINVAL, "spec.subject", "required");
 		goto err;
 	}
-	if ((rc = check_anp_target(subject, "spec.subject", false, e)) < 0 ||
+	unsigned int no_networks = 0;	/* a subject has no networks (refused before) */
+	if ((rc = check_anp_target(subject, "spec.subject", false, &no_networks, e)) < 0 ||
 	    (rc = check_anp_rules(spec, "spec", VS_DIR_INGRESS, (uint8_t)k, e)) < 0 ||
 	    (rc = check_anp_rules(spec, "spec", VS_DIR_EGRESS, (uint8_t)k, e)) < 0)
 		goto err;

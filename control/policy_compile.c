@@ -16,7 +16,10 @@
 
 #include "policy.h"
 
-#define MAX_PREFIXES 4096	/* remote prefixes of one peer list */
+/* Remote prefixes of one peer list: what the checker lets its ipBlocks / networks expand to,
+ * plus every pod address once (selector peers add a port's addresses once per list), plus
+ * "any" twice: a checked policy never runs out. */
+#define MAX_PREFIXES (VS_POLICY_PEER_PREFIXES_MAX + VS_MAX_PORTS * VS_PORT_IPS_MAX + 2)
 #define MAX_PORTSPECS VS_POLICY_PORTS_MAX
 
 struct portspec {
@@ -152,6 +155,7 @@ struct ctx {
 	struct vs_compiled *out;
 	struct vs_prefix *pfx;	/* scratch: remote prefixes of the rule being compiled */
 	unsigned int n_pfx;
+	bool pod_added[VS_MAX_PORTS];	/* inventory index: its addresses are in pfx */
 	struct portspec ps[MAX_PORTSPECS];
 	unsigned int n_ps;
 	struct vs_err *e;
@@ -214,6 +218,9 @@ static int add_pods(struct ctx *c, uint16_t vlan, const json_t *ns_sel, const ch
 		}
 		if (pod_sel != NULL && !vs_selector_match(pod_sel, &pc->np.labels))
 			continue;
+		if (c->pod_added[i])
+			continue;	/* another peer of the list matched it: nothing to add */
+		c->pod_added[i] = true;
 		for (uint8_t k = 0; k < pc->np.n_ips; k++) {
 			struct vs_prefix p = { .family = pc->np.ips[k].family,
 					       .plen = pc->np.ips[k].family == 4 ? 32 : 128 };
@@ -518,6 +525,7 @@ static int compile_one(struct ctx *c, const json_t *pol, uint32_t pi)
 			for (unsigned int s = 0; s < n_sel; s++) {
 				const struct vs_inv_port *ip = &inv->ports[sel[s]];
 				c->n_pfx = 0;
+				memset(c->pod_added, 0, sizeof(c->pod_added));
 				rc = kind == VS_POL_NP ?
 					     np_peers(c, json_object_get(r, peers_key), ip->cfg->vlan, ns) :
 					     anp_peers(c, json_object_get(r, peers_key), ip->cfg->vlan);

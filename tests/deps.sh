@@ -2,7 +2,8 @@
 # Installs what vsw needs to build and test, from Debian 12 packages. Idempotent.
 set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev libjansson-dev
-      libevent-dev libcunit1-dev libnuma-dev python3 iproute2 procps)
+      libevent-dev libcunit1-dev libnuma-dev python3 iproute2 procps
+      clang libclang-rt-14-dev)   # the last two: libFuzzer targets (tests/fuzz)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

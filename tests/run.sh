@@ -22,6 +22,8 @@ run() {	# run NAME TIMEOUT_S CMD...
 }
 
 run unit 120 build/tests/unit/unit_tests
+# libFuzzer targets (clang, ASan+UBSan; build-fuzz), 10 s each from their seed corpora
+run fuzz 300 tests/fuzz/run.sh
 for t in tests/integration/test_*.py; do
 	run "integration/$(basename "$t" .py)" 600 \
 		env PYTHONPATH=tests/integration python3 -m unittest -v "$(basename "$t" .py)"

@@ -29,7 +29,10 @@ from vswlib import PEER, Switch, vm_port
 
 VM, TOR, TOR2 = '02:00:00:00:0a:01', '02:00:00:00:0e:01', '02:00:00:00:0e:02'
 PPS = 2000          # paced rate, each way: one frame every 0.5 ms
-MAX_CUT_LOSS = 200  # frames (100 ms): vswd must have moved by then (measured: 1-44)
+# Frames a cut or a rejoin may cost: 500 ms, generous so that a slow or loaded machine and
+# ASan pass (measured 1-44, i.e. under 25 ms, reported by the test and in perf/RESULTS.md);
+# without failover a cut 0.5 s into the 3 s stream loses the remaining 5000.
+MAX_CUT_LOSS = PPS // 2
 
 
 def seqs_of(frames, src, tag):

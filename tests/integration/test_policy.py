@@ -449,6 +449,9 @@ class PolicyTest(unittest.TestCase):
                            self.next_sport(), 7000, size=128)
         self.vm.clear()
         self.vm.pace(self.idx('x/b'), allowed, 2000, 6000)
+        # Churn while the stream runs (3 s): how many changes fit in that depends on the
+        # machine (each one is an rte_acl build; slower under ASan), so the bound below only
+        # asks that several happened under the stream, not how fast.
         changes = 0
         deadline = time.monotonic() + 2.5
         while time.monotonic() < deadline:
@@ -466,7 +469,8 @@ class PolicyTest(unittest.TestCase):
         self.assertEqual(sent, 6000)
         self.assertEqual(srcs.count(ip_of('x/b')), 6000, f'lost allowed frames over {changes} changes')
         self.assertEqual(srcs.count(ip_of('y/c')), 0, 'a denied frame leaked')
-        self.assertGreater(changes, 20)
+        self.assertGreaterEqual(changes, 3, 'policies changed while the stream ran')
+        print(f'\nCHURN {changes} policy changes under a 2000 pps stream', flush=True)
 
 
 if __name__ == '__main__':

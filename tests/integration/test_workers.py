@@ -51,9 +51,12 @@ class TwoWorkersTest(unittest.TestCase):
             c.call('port.add', name='hot', socket=sw.path('hot.sock'), vlan=2003, queues=2)
             c.call('port.del', name='hot')
 
-        sent = got1 = got2 = 0
+        sent = got1 = got2 = batches = 0
         with Churn(sw, step) as ch:
-            for _ in range(20):
+            # at least 20 batches, and on until the churn made 4 rounds (a slow machine or ASan
+            # makes fewer per batch), bounded
+            while (batches < 20 or ch.rounds < 4) and batches < 500 and not ch.errors:
+                batches += 1
                 sent += p.send(1, eth_frame(B, A, payload=b'a->b'), count=100)
                 p.send(2, eth_frame(A, B, payload=b'b->a'), count=100)
                 p.wait(2, 100, 2000)

@@ -1150,8 +1150,10 @@ static int parse_latency(char *spec, struct latency_opts *o)
  * Egress QoS under congestion: a paced best-effort flood and a sparse critical stream, each with
  * its own DSCP and UDP port, from the tx port through the switch (whose egress towards the rx
  * port is shaped below the offered load) to the rx port of this same process. Reports the
- * best-effort rate that got through and the critical stream's loss and one-way latency (one
- * TSC, no clock sync). Only what is sent (critical: stamped) after the warmup counts.
+ * best-effort rate that got through, the critical stream's loss and both streams' one-way
+ * latency (one TSC, no clock sync; every frame is stamped, so a test can compare the two
+ * classes on the same machine instead of asserting absolute figures). Only what is sent after
+ * the warmup counts.
  */
 struct congest_opts {
 	uint16_t tx_port;
@@ -1166,7 +1168,7 @@ struct congest_opts {
 #define CONGEST_CRIT_UDP 5001
 #define CONGEST_HDRS \
 	(RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
-#define CONGEST_PAYLOAD	 12	/* critical: 64-bit TSC stamp, 32-bit sequence number */
+#define CONGEST_PAYLOAD	 12	/* 64-bit TSC stamp, 32-bit sequence number (critical) */
 #define CONGEST_TAIL_US	 300000 /* critical frames still queued in the switch when tx stops */
 
 static const uint8_t congest_tx_mac[6] = { 2, 0, 0, 4, 0, 1 };
@@ -1202,8 +1204,7 @@ static uint16_t congest_alloc(const struct bench_template *t, struct rte_mbuf **
 	return n;
 }
 
-/* The UDP destination port of an IPv4/UDP frame (0 for anything else), and the stamp of a
- * critical one. */
+/* The UDP destination port of an IPv4/UDP frame (0 for anything else), and its stamp. */
 static uint16_t congest_classify(const struct rte_mbuf *m, uint64_t *stamp)
 {
 	uint8_t buf[CONGEST_HDRS + CONGEST_PAYLOAD] __rte_aligned(8);
@@ -1216,7 +1217,7 @@ static uint16_t congest_classify(const struct rte_mbuf *m, uint64_t *stamp)
 	    ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != IPPROTO_UDP)
 		return 0;
 	port = rte_be_to_cpu_16(((const struct rte_udp_hdr *)(ip + 1))->dst_port);
-	if (port == CONGEST_CRIT_UDP)
+	if (port == CONGEST_CRIT_UDP || port == CONGEST_BE_UDP)
 		memcpy(stamp, d + CONGEST_HDRS, sizeof(*stamp));
 	return port;
 }
@@ -1228,10 +1229,11 @@ static int congest(const struct congest_opts *o)
 	uint64_t be_sched = 0, be_tx = 0, be_rx = 0, be_bytes = 0, drops = 0, crit_tx = 0;
 	/* every critical slot up to t_end: a stall at the start of the window sends some late */
 	uint32_t seq = 0, got = 0, cap = (uint32_t)(o->crit_pps * (o->warmup + o->seconds)) + 16;
-	uint64_t *lat = calloc(cap, sizeof(uint64_t));
+	uint32_t be_got = 0, be_cap = (uint32_t)(o->be_pps * (o->warmup + o->seconds)) + 16;
+	uint64_t *lat = calloc(cap, sizeof(uint64_t)), *be_lat = calloc(be_cap, sizeof(uint64_t));
 	double secs;
 
-	if (lat == NULL || o->tx_port >= nb_ports || o->rx_port >= nb_ports ||
+	if (lat == NULL || be_lat == NULL || o->tx_port >= nb_ports || o->rx_port >= nb_ports ||
 	    o->tx_port == o->rx_port)
 		rte_exit(EXIT_FAILURE, "vsw_peer: congest needs two distinct ports < %u\n",
 			 nb_ports);
@@ -1292,7 +1294,12 @@ static int congest(const struct congest_opts *o)
 
 			n = (uint16_t)RTE_MIN(due - be_sched, (uint64_t)BURST);
 			if (n > 0) {
+				uint64_t stamp = rte_rdtsc();
+
 				ok = congest_alloc(&be, pkts, n);
+				for (uint16_t k = 0; k < ok; k++)
+					memcpy(rte_pktmbuf_mtod(pkts[k], uint8_t *) + CONGEST_HDRS,
+					       &stamp, sizeof(stamp));
 				if (ok > 0) {
 					ok = rte_eth_tx_burst(o->tx_port, 0, pkts, n);
 					rte_pktmbuf_free_bulk(&pkts[ok], n - ok);
@@ -1317,6 +1324,8 @@ static int congest(const struct congest_opts *o)
 					if (port == CONGEST_BE_UDP && in_window) {
 						be_rx++;
 						be_bytes += pkts[k]->pkt_len;
+						if (stamp >= t_measure && be_got < be_cap)
+							be_lat[be_got++] = now - stamp;
 					} else if (port == CONGEST_CRIT_UDP && stamp >= t_measure &&
 						   stamp < t_end && got < cap) {
 						lat[got++] = now - stamp;
@@ -1337,18 +1346,22 @@ static int congest(const struct congest_opts *o)
 	if (secs <= 0.0)
 		secs = 1e-9;
 	qsort(lat, got, sizeof(uint64_t), cmp_u64);
+	qsort(be_lat, be_got, sizeof(uint64_t), cmp_u64);
 #define US(x) ((double)(x) * 1e6 / (double)hz)
 	printf("{\"seconds\":%.3f,\"be_pps\":%u,\"be_tx\":%" PRIu64 ",\"be_rx\":%" PRIu64
 	       ",\"be_rx_bps\":%.0f,\"tx_drops\":%" PRIu64 ",\"crit_tx\":%" PRIu64
 	       ",\"crit_rx\":%u,\"crit_lost\":%" PRIu64 ",\"crit_p50_us\":%.2f,"
-	       "\"crit_p90_us\":%.2f,\"crit_p99_us\":%.2f,\"crit_max_us\":%.2f}\n",
+	       "\"crit_p90_us\":%.2f,\"crit_p99_us\":%.2f,\"crit_max_us\":%.2f,"
+	       "\"be_p50_us\":%.2f,\"be_p90_us\":%.2f}\n",
 	       secs < 1e-6 ? 0.0 : secs, o->be_pps, be_tx, be_rx, (double)be_bytes * 8 / secs,
 	       drops, crit_tx, got, crit_tx > got ? crit_tx - got : 0,
 	       got ? US(lat[got / 2]) : 0.0, got ? US(lat[got * 9 / 10]) : 0.0,
-	       got ? US(lat[got * 99 / 100]) : 0.0, got ? US(lat[got - 1]) : 0.0);
+	       got ? US(lat[got * 99 / 100]) : 0.0, got ? US(lat[got - 1]) : 0.0,
+	       be_got ? US(be_lat[be_got / 2]) : 0.0, be_got ? US(be_lat[be_got * 9 / 10]) : 0.0);
 #undef US
 	fflush(stdout);
 	free(lat);
+	free(be_lat);
 	return stop_requested ? 1 : 0;
 }
 

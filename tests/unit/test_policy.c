@@ -1103,6 +1103,54 @@ static void test_compile_ns_name_label_full(void)
 	vs_compiled_free(&c);
 }
 
+/* A full node: VS_MAX_PORTS pods of namespace x on vlan 2003 with VS_PORT_IPS_MAX addresses
+ * each, and a rule whose three selector peers all match every one of them. Each pod's
+ * addresses count once per peer list: before, every peer added them again, and three times
+ * 2048 addresses overflowed the compiler's prefix scratch (E2BIG, no field named) for a
+ * policy the checker had accepted (tests/fuzz's invariant: an accepted policy compiles). */
+static void test_compile_full_inventory(void)
+{
+	static struct vs_port_cfg cfg[VS_MAX_PORTS];
+	static struct vs_inv_port ports[VS_MAX_PORTS];
+	const struct vs_inventory *small = inventory();
+	struct vs_inventory full = *small;
+	struct vs_policy_id id;
+	struct vs_compiled c;
+	struct vs_err e = { 0 };
+	char ip[40];
+
+	for (unsigned int i = 0; i < VS_MAX_PORTS; i++) {
+		struct vs_port_cfg *p = &cfg[i];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "p%u", i);
+		p->type = VS_PORT_VHOST;
+		p->mode = VS_MODE_ACCESS;
+		p->vlan = 2003;
+		snprintf(p->np.ns, sizeof(p->np.ns), "x");
+		set_label(&p->np.labels, "pod", "a");
+		for (unsigned int k = 0; k < VS_PORT_IPS_MAX; k++) {
+			snprintf(ip, sizeof(ip), "10.%u.%u.%u", k, i / 256, i % 256);
+			add_ip(&p->np, ip);
+		}
+		ports[i] = (struct vs_inv_port){ .slot = (uint16_t)i, .cfg = p };
+	}
+	full.ports = ports;
+	full.n_ports = VS_MAX_PORTS;
+	json_t *pol = vs_test_json(MNP(POD_A ", 'ingress': [{'from': [{'podSelector': {}}, "
+				       "{'namespaceSelector': {}}, {" POD_A "}], "
+				       "'ports': [{'port': 80}]}]"));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_check(pol, "policies[0]", full.nets, full.n_nets, &id, &e),
+			      0);
+	int rc = vs_policy_compile((const json_t *const *)&pol, 1, &full, &c, &e);
+	json_decref(pol);
+	if (rc != 0)
+		fprintf(stderr, "\n  compile: %s %s\n", e.field, e.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);	/* was a bug: fixed */
+	/* every selected pod: every pod's addresses once, port 80 */
+	CU_ASSERT_EQUAL(c.n_entries, VS_MAX_PORTS * VS_MAX_PORTS * VS_PORT_IPS_MAX);
+	vs_compiled_free(&c);
+}
+
 /* ------------------------------------------------------------------ checking */
 
 struct bad_policy {
@@ -1139,6 +1187,7 @@ static void expect_refused(const struct bad_policy *bad, size_t n)
 #define IN_FROM(peer) MNP(POD_A ", 'ingress': [{'from': [" peer "]}]")
 #define IN_PORT(port) MNP(POD_A ", 'ingress': [{'ports': [" port "]}]")
 #define ANP_X "'subject': {'namespaces': {}}"
+#define FROM0_IPBLOCK_EXCEPT FROM0 ".ipBlock.except"
 
 static void test_check_refused(void)
 {
@@ -1291,6 +1340,65 @@ static void test_check_refused(void)
  * expr_match calls strcmp(NULL, "Exists"). With an unknown operator like 'Gt' the term
  * silently acts as NotIn.
  */
+/* What a rule's ipBlocks expand to (except blocks split the cidr) and its ANP networks count
+ * against VS_POLICY_PEER_PREFIXES_MAX in the checker, naming the field: before, 59 /128
+ * excepts spread over a /16 (1.5 KB of JSON, tests/fuzz/corpus/policy/crash-ipblock-expansion
+ * .json) passed the check and failed to compile (E2BIG, no field), so policy.apply gave no
+ * field and a config holding it passed vswd --check but not startup. */
+static void test_check_prefix_budget(void)
+{
+	const struct vs_inventory *iv = inventory();
+	struct vs_policy_id id;
+	struct vs_compiled c;
+	struct vs_err e = { 0 };
+	char buf[64];
+	struct {
+		unsigned int n;	/* except blocks or networks */
+		bool ok;
+	} cases[] = { { 20, true }, { 59, false } };
+
+	for (size_t k = 0; k < N(cases); k++) {
+		json_t *pol = vs_test_json(MNP(POD_A ", 'ingress': [{'from': [{'ipBlock': "
+					       "{'cidr': 'fd00::/16', 'except': []}}]}]"));
+		json_t *ex = json_object_get(json_object_get(json_array_get(json_object_get(
+			json_array_get(json_object_get(json_object_get(pol, "spec"), "ingress"),
+				       0), "from"), 0), "ipBlock"), "except");
+		for (unsigned int i = 1; i <= cases[k].n; i++) {
+			snprintf(buf, sizeof(buf), "fd00:%x::1/128", i * 1024);
+			json_array_append_new(ex, json_string(buf));
+		}
+		int rc = vs_policy_check(pol, "policies[0]", iv->nets, iv->n_nets, &id, &e);
+		if (cases[k].ok) {
+			CU_ASSERT_EQUAL(rc, 0);
+			CU_ASSERT_EQUAL(vs_policy_compile((const json_t *const *)&pol, 1, iv, &c, &e), 0);
+			vs_compiled_free(&c);
+		} else {
+			CU_ASSERT_EQUAL(rc, -E2BIG);	/* was a bug: fixed */
+			CU_ASSERT_STRING_EQUAL(e.field, FROM0_IPBLOCK_EXCEPT);
+		}
+		json_decref(pol);
+	}
+	/* ANP egress networks: one prefix each */
+	json_t *anp = vs_test_json(ANP("'priority': 1, " ANP_X ", 'egress': [{'action': 'Deny', "
+				       "'to': [{'networks': []}]}]"));
+	json_t *nets = json_object_get(json_array_get(json_object_get(json_array_get(
+		json_object_get(json_object_get(anp, "spec"), "egress"), 0), "to"), 0), "networks");
+	for (unsigned int i = 0; i <= VS_POLICY_PEER_PREFIXES_MAX; i++) {
+		snprintf(buf, sizeof(buf), "10.%u.%u.0/24", i / 256, i % 256);
+		json_array_append_new(nets, json_string(buf));
+	}
+	CU_ASSERT_EQUAL(vs_policy_check(anp, "policies[0]", iv->nets, iv->n_nets, &id, &e),
+			-E2BIG);
+	snprintf(buf, sizeof(buf), "policies[0].spec.egress[0].to[0].networks[%d]",
+		 VS_POLICY_PEER_PREFIXES_MAX);
+	CU_ASSERT_STRING_EQUAL(e.field, buf);
+	json_array_remove(nets, 0);	/* exactly the budget: fine, and it compiles */
+	CU_ASSERT_EQUAL(vs_policy_check(anp, "policies[0]", iv->nets, iv->n_nets, &id, &e), 0);
+	CU_ASSERT_EQUAL(vs_policy_compile((const json_t *const *)&anp, 1, iv, &c, &e), 0);
+	vs_compiled_free(&c);
+	json_decref(anp);
+}
+
 static void test_check_null_match_labels(void)
 {
 	static const struct bad_policy bad[] = {
@@ -2177,6 +2285,8 @@ CU_ErrorCode vs_test_policy_suite(void)
 		{ "compile namespace with 16 labels", test_compile_ns_name_label_full },
 		{ "check refusals", test_check_refused },
 		{ "check matchLabels null", test_check_null_match_labels },
+		{ "check a rule's prefix budget (fuzz)", test_check_prefix_budget },
+		{ "compile a full node's selector peers (fuzz)", test_compile_full_inventory },
 		{ "check ids and paths", test_check_ids },
 		{ "flow parse IPv4", test_flow_ipv4 },
 		{ "flow parse IPv6", test_flow_ipv6 },
