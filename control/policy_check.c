@@ -200,8 +200,10 @@ static int spend(unsigned int *budget, unsigned int n, const char *path, struct 
 static int ipblock_spend(const json_t *c, const json_t *x, unsigned int *budget, const char *path,
 			 struct vs_err *e)
 {
-	struct vs_prefix cidr, *ex = malloc(sizeof(*ex) * (json_array_size(x) + 1)),
-			       *out = malloc(sizeof(*out) * (*budget + 1));
+	/* the split yields at most (depth x excepts) prefixes: no bigger scratch than that */
+	size_t n_x = json_array_size(x), cap = (*budget < 128 * n_x + 1 ? *budget : 128 * n_x + 1);
+	struct vs_prefix cidr, *ex = malloc(sizeof(*ex) * (n_x + 1)),
+			       *out = malloc(sizeof(*out) * (cap + 1));
 	unsigned int n_ex = 0;
 	size_t i;
 	json_t *v;
@@ -216,7 +218,7 @@ static int ipblock_spend(const json_t *c, const json_t *x, unsigned int *budget,
 	json_array_foreach(x, i, v)
 		if (vs_prefix_parse(json_string_value(v), &ex[n_ex]) == 0)
 			n_ex++;
-	n = vs_prefix_subtract(&cidr, ex, n_ex, out, *budget);
+	n = vs_prefix_subtract(&cidr, ex, n_ex, out, (unsigned int)cap);
 	free(ex);
 	free(out);
 	return spend(budget, n < 0 ? *budget + 1 : (unsigned int)n, path, e);

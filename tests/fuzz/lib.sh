@@ -29,7 +29,9 @@ fuzz_stats() {
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	line=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
-	echo "executions ${runs:-?}, exec/s ${eps:-?}, cov $(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$line"), ft $(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$line"), corpus $(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$line")"
+	field() { sed -n "s/.* $1: \([0-9]*\).*/\1/p" <<<"$line"; }
+	echo "executions ${runs:-?}, exec/s ${eps:-?}, cov $(field cov), ft $(field ft)," \
+		"corpus $(field corp)"
 }
 
 # fuzz_run TARGET SECONDS WORKDIR [EXTRA...]: runs a target over WORKDIR/TARGET (new inputs)

@@ -36,9 +36,12 @@ for t in "${targets[@]}"; do
 	get() { sed -n "s|.*$1 \([^,]*\).*|\1|p" <<<"$s"; }
 	result=ok
 	if ((rc != 0)); then
-		result="CRASH: $(ls "$WORK/$t"-* 2>/dev/null | head -1) ($(grep -m1 -oE 'invariant broken: .{0,60}|ERROR: [A-Za-z]+: [a-z-]+|runtime error: .{0,60}' "$WORK/$t.log"))"
+		what=$(grep -m1 -oE 'invariant broken: .{0,60}|ERROR: [A-Za-z]+: [a-z-]+|runtime error: .{0,60}' \
+			"$WORK/$t.log")
+		result="CRASH: $(ls "$WORK/$t"-* 2>/dev/null | head -1) ($what)"
 		crashed=$((crashed + 1))
 	fi
-	echo "| $t | $MIN | $(get executions) | $(get exec/s) | $(get cov) | $(get ft) | $(get corpus) | $result |"
+	echo "| $t | $MIN | $(get executions) | $(get exec/s) | $(get cov) | $(get ft) |" \
+		"$(get corpus) | $result |"
 done
 exit $((crashed > 0))
