@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allow.h"
 #include "model.h"
 #include "policy.h"
 
@@ -86,6 +87,18 @@ void vs_config_defaults(struct vs_config *c)
 	c->workers.burst = 32;
 	snprintf(c->control.socket, sizeof(c->control.socket), "%s", VS_DEFAULT_SOCKET);
 	c->control.socket_perm = 0660;
+	c->control.ro_socket_perm = 0660;
+	snprintf(c->control.state_dir, sizeof(c->control.state_dir), "%s", VS_DEFAULT_STATE_DIR);
+	c->control.n_socket_dirs = 1;
+	snprintf(c->control.socket_dirs[0], sizeof(c->control.socket_dirs[0]), "%s",
+		 VS_DEFAULT_SOCKET_DIR);
+	c->control.max_clients = 64;
+	c->control.max_output_bytes = 32u << 20;
+	c->control.requests_per_s = 1000;
+	c->control.request_burst = 1000;
+	c->control.idle_timeout_s = 600;
+	c->control.hello_timeout_s = 10;
+	c->control.write_timeout_s = 30;
 	c->fdb.size = 65536;
 	c->fdb.aging_s = 300;
 	vs_conntrack_defaults(&c->conntrack);
@@ -668,12 +681,13 @@ static int get_str(const json_t *o, const char *path, const char *key, char *out
 static int parse_dpdk(const json_t *o, struct vs_config *c, struct vs_err *e)
 {
 	static const char *const keys[] = { "no_huge", "memory_mb", "main_cpu", "file_prefix",
-					    "extra_eal_args", NULL };
+					    "extra_eal_args", "allow_test_vdevs", NULL };
 	uint32_t u;
 	int rc;
 
 	if ((rc = only_keys(o, "dpdk", keys, e)) < 0 ||
 	    (rc = get_bool(o, "dpdk", "no_huge", &c->dpdk.no_huge, e)) < 0 ||
+	    (rc = get_bool(o, "dpdk", "allow_test_vdevs", &c->dpdk.allow_test_vdevs, e)) < 0 ||
 	    (rc = get_uint(o, "dpdk", "memory_mb", 64, 1 << 20, &c->dpdk.memory_mb, e)) < 0 ||
 	    (rc = get_str(o, "dpdk", "file_prefix", c->dpdk.file_prefix,
 			  sizeof(c->dpdk.file_prefix), e)) < 0)
@@ -742,23 +756,98 @@ static int parse_workers(const json_t *o, struct vs_config *c, struct vs_err *e)
 	return 0;
 }
 
+static int get_perm(const json_t *o, const char *key, uint32_t *out, struct vs_err *e)
+{
+	char f[64];
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return 0;
+	FIELD(f, "control", key);
+	if (!json_is_string(v))
+		return vs_err_set(e, EINVAL, f, "expected an octal string like \"0660\"");
+	return parse_perm(json_string_value(v), out, f, e);
+}
+
+/* An absolute, clean directory (allow.c's rules), without a trailing '/'. */
+static int get_dir(const json_t *v, const char *field, char *out, size_t len, struct vs_err *e)
+{
+	int rc;
+	if (!json_is_string(v))
+		return vs_err_set(e, EINVAL, field, "expected a directory path");
+	if ((rc = copy_str(out, len, v, field, e)) < 0 || (rc = vs_path_check(out, field, e)) < 0)
+		return rc;
+	return 0;
+}
+
+static int parse_socket_dirs(const json_t *a, struct vs_config *c, struct vs_err *e)
+{
+	size_t i;
+	json_t *v;
+	int rc;
+
+	if (!json_is_array(a) || json_array_size(a) < 1 || json_array_size(a) > VS_SOCKET_DIRS_MAX)
+		return vs_err_set(e, EINVAL, "control.socket_dirs",
+				  "expected an array of 1..%d directories", VS_SOCKET_DIRS_MAX);
+	json_array_foreach(a, i, v) {
+		char f[64];
+		snprintf(f, sizeof(f), "control.socket_dirs[%zu]", i);
+		if ((rc = get_dir(v, f, c->control.socket_dirs[i], sizeof(c->control.socket_dirs[i]),
+				  e)) < 0)
+			return rc;
+		if (strcmp(c->control.socket_dirs[i], "/") == 0)
+			return vs_err_set(e, EINVAL, f, "'/' would let requests name any path");
+	}
+	c->control.n_socket_dirs = (uint16_t)json_array_size(a);
+	return 0;
+}
+
 static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
 {
-	static const char *const keys[] = { "socket", "socket_perm", NULL };
+	static const char *const keys[] = { "socket", "socket_perm", "group", "ro_socket",
+					    "ro_socket_perm", "state_dir", "socket_dirs",
+					    "max_clients", "max_output_bytes", "requests_per_s",
+					    "request_burst", "idle_timeout_s", "hello_timeout_s",
+					    "write_timeout_s", NULL };
 	int rc;
 	json_t *v;
 
 	if ((rc = only_keys(o, "control", keys, e)) < 0 ||
 	    (rc = get_str(o, "control", "socket", c->control.socket, sizeof(c->control.socket),
-			  e)) < 0)
+			  e)) < 0 ||
+	    (rc = get_str(o, "control", "ro_socket", c->control.ro_socket,
+			  sizeof(c->control.ro_socket), e)) < 0 ||
+	    (rc = get_str(o, "control", "group", c->control.group, sizeof(c->control.group),
+			  e)) < 0 ||
+	    (rc = get_perm(o, "socket_perm", &c->control.socket_perm, e)) < 0 ||
+	    (rc = get_perm(o, "ro_socket_perm", &c->control.ro_socket_perm, e)) < 0 ||
+	    (rc = get_uint(o, "control", "max_clients", 1, 4096, &c->control.max_clients, e)) < 0 ||
+	    (rc = get_uint(o, "control", "max_output_bytes", 1u << 16, 1u << 30,
+			   &c->control.max_output_bytes, e)) < 0 ||
+	    (rc = get_uint(o, "control", "requests_per_s", 1, 1000000, &c->control.requests_per_s,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "control", "request_burst", 1, 1000000, &c->control.request_burst,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "control", "idle_timeout_s", 0, 86400, &c->control.idle_timeout_s,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "control", "hello_timeout_s", 1, 3600, &c->control.hello_timeout_s,
+			   e)) < 0 ||
+	    (rc = get_uint(o, "control", "write_timeout_s", 1, 3600, &c->control.write_timeout_s,
+			   e)) < 0)
 		return rc;
-	if ((v = json_object_get(o, "socket_perm")) != NULL) {
-		if (!json_is_string(v))
-			return vs_err_set(e, EINVAL, "control.socket_perm",
-					  "expected an octal string like \"0660\"");
-		return parse_perm(json_string_value(v), &c->control.socket_perm,
-				  "control.socket_perm", e);
-	}
+	if ((v = json_object_get(o, "state_dir")) != NULL &&
+	    (rc = get_dir(v, "control.state_dir", c->control.state_dir,
+			  sizeof(c->control.state_dir), e)) < 0)
+		return rc;
+	if ((v = json_object_get(o, "socket_dirs")) != NULL && (rc = parse_socket_dirs(v, c, e)) < 0)
+		return rc;
+	if (c->control.socket[0] != '/')
+		return vs_err_set(e, EINVAL, "control.socket", "'%s': must be an absolute path",
+				  c->control.socket);
+	if (c->control.ro_socket[0] != '\0' && c->control.ro_socket[0] != '/')
+		return vs_err_set(e, EINVAL, "control.ro_socket", "'%s': must be an absolute path",
+				  c->control.ro_socket);
+	if (strcmp(c->control.ro_socket, c->control.socket) == 0)
+		return vs_err_set(e, EINVAL, "control.ro_socket", "is control.socket");
 	return 0;
 }
 
@@ -902,7 +991,8 @@ static int config_from_json(const json_t *root, struct vs_config *c, struct vs_e
 			for (size_t j = 0; j < i; j++)
 				others[j] = &c->ports[j];
 			if ((rc = vs_port_cfg_check_unique(&c->ports[i], others, (unsigned int)i, f,
-							   e)) < 0)
+							   e)) < 0 ||
+			    (rc = vs_port_cfg_check_allowed(&c->ports[i], c, f, e)) < 0)
 				return rc;
 		}
 		c->n_ports = (uint16_t)json_array_size(v);
@@ -947,6 +1037,33 @@ static int config_from_json(const json_t *root, struct vs_config *c, struct vs_e
 	return 0;
 }
 
+static json_t *control_to_json(const struct vs_config *c)
+{
+	char perm[16], ro_perm[16];
+	snprintf(perm, sizeof(perm), "%04o", c->control.socket_perm);
+	snprintf(ro_perm, sizeof(ro_perm), "%04o", c->control.ro_socket_perm);
+	json_t *dirs = json_array();
+	for (uint16_t i = 0; i < c->control.n_socket_dirs; i++)
+		json_array_append_new(dirs, json_string(c->control.socket_dirs[i]));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "socket",
+			      c->control.socket, "socket_perm", perm, "state_dir",
+			      c->control.state_dir, "socket_dirs", dirs, "max_clients",
+			      (json_int_t)c->control.max_clients, "max_output_bytes",
+			      (json_int_t)c->control.max_output_bytes, "requests_per_s",
+			      (json_int_t)c->control.requests_per_s, "request_burst",
+			      (json_int_t)c->control.request_burst, "idle_timeout_s",
+			      (json_int_t)c->control.idle_timeout_s, "hello_timeout_s",
+			      (json_int_t)c->control.hello_timeout_s, "write_timeout_s",
+			      (json_int_t)c->control.write_timeout_s);
+	if (c->control.group[0])
+		json_object_set_new(o, "group", json_string(c->control.group));
+	if (c->control.ro_socket[0]) {
+		json_object_set_new(o, "ro_socket", json_string(c->control.ro_socket));
+		json_object_set_new(o, "ro_socket_perm", json_string(ro_perm));
+	}
+	return o;
+}
+
 json_t *vs_config_to_json(const struct vs_config *c)
 {
 	json_t *root = json_object();
@@ -954,10 +1071,11 @@ json_t *vs_config_to_json(const struct vs_config *c)
 	for (uint16_t i = 0; i < c->dpdk.n_extra; i++)
 		json_array_append_new(extra, json_string(c->dpdk.extra_eal_args[i]));
 	json_object_set_new(root, "dpdk",
-			    json_pack("{s:b, s:i, s:i, s:s, s:o}", "no_huge", c->dpdk.no_huge,
+			    json_pack("{s:b, s:i, s:i, s:s, s:o, s:b}", "no_huge", c->dpdk.no_huge,
 				      "memory_mb", (json_int_t)c->dpdk.memory_mb, "main_cpu",
 				      c->dpdk.main_cpu, "file_prefix", c->dpdk.file_prefix,
-				      "extra_eal_args", extra));
+				      "extra_eal_args", extra, "allow_test_vdevs",
+				      c->dpdk.allow_test_vdevs));
 	json_t *cpus = json_array();
 	for (uint16_t i = 0; i < c->workers.n_cpus; i++)
 		json_array_append_new(cpus, json_integer(c->workers.cpus[i]));
@@ -965,10 +1083,7 @@ json_t *vs_config_to_json(const struct vs_config *c)
 			    json_pack("{s:o, s:i, s:i, s:i}", "cpus", cpus, "idle_sleep_us",
 				      (json_int_t)c->workers.idle_sleep_us, "idle_spins",
 				      (json_int_t)c->workers.idle_spins, "burst", c->workers.burst));
-	char perm[16];
-	snprintf(perm, sizeof(perm), "%04o", c->control.socket_perm);
-	json_object_set_new(root, "control", json_pack("{s:s, s:s}", "socket", c->control.socket,
-						       "socket_perm", perm));
+	json_object_set_new(root, "control", control_to_json(c));
 	json_object_set_new(root, "fdb", json_pack("{s:i, s:i}", "size", (json_int_t)c->fdb.size,
 						   "aging_s", (json_int_t)c->fdb.aging_s));
 	json_t *ports = json_array();

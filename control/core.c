@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "allow.h"
 #include "log.h"
 #include "netpol.h"
+#include "safe_fs.h"
 #include "state.h"
 
 struct vs_state vs_st;
@@ -48,7 +51,8 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 	unsigned int n = 0;
 	int slot = -1, rc;
 
-	if ((rc = vs_port_cfg_validate(cfg, prefix, e)) < 0)
+	if ((rc = vs_port_cfg_validate(cfg, prefix, e)) < 0 ||
+	    (rc = vs_port_cfg_check_allowed(cfg, vs_st.cfg, prefix, e)) < 0)
 		return rc;
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
 		if (vs_st.ports[i].in_use)
@@ -84,7 +88,7 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 		p->rt = NULL;
 		return rc;
 	}
-	VS_LOG(INFO, "port %s added (%s, %s)", cfg->name, vs_port_type_name(cfg->type),
+	VS_LOG_RL(INFO, "port %s added (%s, %s)", cfg->name, vs_port_type_name(cfg->type),
 	       vs_port_mode_name(cfg->mode));
 	return 0;
 }
@@ -112,7 +116,7 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 	p->qos = NULL;
 	vs_port_rt_destroy(&p->cfg, p->rt);
 	p->rt = NULL;
-	VS_LOG(INFO, "port %s removed", name);
+	VS_LOG_RL(INFO, "port %s removed", name);
 	return 0;
 }
 
@@ -153,7 +157,7 @@ int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
 	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++)
 		if (vs_port_cfg_in_vlan(&old, (uint16_t)v) && !vs_port_cfg_in_vlan(&n, (uint16_t)v))
 			vs_fdb_flush(vs_dp.fdb, (uint16_t)v, (uint16_t)slot, true);
-	VS_LOG(INFO, "port %s changed", name);
+	VS_LOG_RL(INFO, "port %s changed", name);
 	return 0;
 }
 
@@ -265,4 +269,72 @@ json_t *vs_core_running_config(void)
 	json_object_set_new(root, "namespaces", nss);
 	json_object_set_new(root, "policies", pols);
 	return root;
+}
+
+void vs_core_state_dir_init(void)
+{
+	const char *dir = vs_st.cfg->control.state_dir;
+	struct stat st;
+
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		VS_LOG(WARNING, "control.state_dir %s: %s (config.save can only write the -c "
+				"file)", dir, strerror(errno));
+	if (realpath(dir, vs_st.state_dir_real) == NULL || stat(vs_st.state_dir_real, &st) < 0) {
+		vs_st.state_dir_real[0] = '\0';
+		return;
+	}
+	vs_st.state_dev = st.st_dev;
+	vs_st.state_ino = st.st_ino;
+	vs_safe_fs_init(vs_st.state_dir_real);
+}
+
+int vs_core_config_save(const char *path, const char **saved, struct vs_err *e)
+{
+	const char *field = "args.path";
+	char dir[PATH_MAX];
+	struct stat st;
+	dev_t dev = 0;
+	ino_t ino = 0;
+	int rc;
+
+	if (path == NULL)
+		path = vs_st.config_path;
+	if (path[0] == '\0')
+		return vs_err_set(e, EINVAL, "args.path", "vswd was started without -c: give a path");
+	if ((rc = vs_save_path_allowed(path, vs_st.cfg->control.state_dir, vs_st.state_dir_real,
+				       vs_st.config_path, field, e)) < 0)
+		return rc;
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	*slash = '\0';
+	const char *name = slash + 1;
+	if (strcmp(path, vs_st.config_path) != 0) {
+		/* the state dir must still be the one vswd resolved at startup */
+		if (vs_st.state_dir_real[0] == '\0')
+			return vs_err_set(e, ENOENT, field, "control.state_dir %s does not exist",
+					  vs_st.cfg->control.state_dir);
+		dev = vs_st.state_dev;
+		ino = vs_st.state_ino;
+	} else if (stat(dir, &st) == 0) {
+		dev = st.st_dev;	/* the -c file's directory, as it is now */
+		ino = st.st_ino;
+	}
+	json_t *cfg = vs_core_running_config();
+	char *text = json_dumps(cfg, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(cfg);
+	if (text == NULL)
+		return vs_err_set(e, ENOMEM, field, "out of memory");
+	rc = vs_write_atomic(dir, name, text, strlen(text), 0640, dev, ino);
+	free(text);
+	if (rc == -ELOOP)
+		return vs_err_set(e, EACCES, field, "%s is a symlink (or its directory is): "
+				  "vswd does not follow links when saving", path);
+	if (rc == -EACCES)
+		return vs_err_set(e, EACCES, field, "%s is not a regular file, or its directory "
+				  "was replaced since vswd started", path);
+	if (rc < 0)
+		return vs_err_set(e, -rc, field, "cannot write %s: %s", path, strerror(-rc));
+	VS_LOG_RL(INFO, "running config saved to %s", path);
+	*saved = path;
+	return 0;
 }

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "acl.h"
 #include "netpol.h"
+#include "server.h"
 #include "state.h"
 
 static const char *str_arg(const json_t *args, const char *key)
@@ -43,8 +44,9 @@ static int h_commands(const json_t *args, json_t **r, struct vs_err *e)
 			json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "name", s->name,
 							   "type", vs_arg_type_name(s->type),
 							   "required", s->required, "help", s->help));
-		json_array_append_new(cmds, json_pack("{s:s, s:s, s:o}", "name", t[i].name, "help",
-						      t[i].help, "args", a));
+		json_array_append_new(cmds, json_pack("{s:s, s:s, s:b, s:o}", "name", t[i].name,
+						      "help", t[i].help, "readonly", t[i].readonly,
+						      "args", a));
 	}
 	*r = json_pack("{s:o}", "commands", cmds);
 	return 0;
@@ -216,25 +218,18 @@ static int h_config_show(const json_t *args, json_t **r, struct vs_err *e)
 
 static int h_config_save(const json_t *args, json_t **r, struct vs_err *e)
 {
-	const char *path = json_object_get(args, "path") ? str_arg(args, "path") :
-							   vs_st.config_path;
-	char tmp[PATH_MAX + 8];
+	const char *saved;
+	int rc = vs_core_config_save(json_object_get(args, "path") ? str_arg(args, "path") : NULL,
+				     &saved, e);
+	if (rc == 0)
+		*r = json_pack("{s:s}", "path", saved);
+	return rc;
+}
 
-	if (path[0] == '\0')
-		return vs_err_set(e, EINVAL, "args.path",
-				  "vswd was started without -c: give a path");
-	/* Write aside and rename, so a crash never leaves half a config. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	json_t *cfg = vs_core_running_config();
-	int rc = json_dump_file(cfg, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(cfg);
-	if (rc != 0 || rename(tmp, path) != 0) {
-		int err = errno ? errno : EIO;
-		unlink(tmp);
-		return vs_err_set(e, err, "args.path", "cannot write %s: %s", path, strerror(err));
-	}
-	VS_LOG(INFO, "running config saved to %s", path);
-	*r = json_pack("{s:s}", "path", path);
+static int h_control_show(const json_t *args, json_t **r, struct vs_err *e)
+{
+	(void)args, (void)e;
+	*r = vs_server_to_json();
 	return 0;
 }
 
@@ -455,4 +450,5 @@ const vs_handler_fn vs_handlers[VS_CMD__COUNT] = {
 	[VS_CMD_STATS] = h_stats,
 	[VS_CMD_BOND_SHOW] = h_bond_show,
 	[VS_CMD_QOS_SHOW] = h_qos_show,
+	[VS_CMD_CONTROL_SHOW] = h_control_show,
 };

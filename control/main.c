@@ -4,6 +4,7 @@
  * apply the ports, launch the workers and run the control thread (libevent)
  * until SIGTERM/SIGINT, then shut down in reverse order.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "acl.h"
 #include "log.h"
 #include "netpol.h"
+#include "notify.h"
 #include "server.h"
 #include "state.h"
 
@@ -187,7 +189,62 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
 	VS_LOG(NOTICE, "signal %d: shutting down", (int)sig);
+	vs_notify("STOPPING=1");
 	event_base_loopbreak(arg);
+}
+
+/*
+ * With hugepages, EAL reserves dpdk.memory_mb at init: check that the pool has that much free
+ * and say so clearly. vswd never changes the pool (vm.nr_hugepages): the node's VMs use it
+ * too, and resizing it at every start would take pages from them or fail half-way.
+ */
+static int hugepages_check(const struct vs_config *c)
+{
+	uint64_t free_kb = 0;
+	const char *base = "/sys/kernel/mm/hugepages";
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (c->dpdk.no_huge)
+		return 0;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		unsigned long size_kb, n = 0;
+		char path[512];
+		if (sscanf(de->d_name, "hugepages-%lukB", &size_kb) != 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/free_hugepages", base, de->d_name);
+		FILE *f = fopen(path, "r");
+		if (f != NULL) {
+			if (fscanf(f, "%lu", &n) != 1)
+				n = 0;
+			fclose(f);
+		}
+		free_kb += (uint64_t)size_kb * n;
+	}
+	if (d != NULL)
+		closedir(d);
+	if (free_kb / 1024 >= c->dpdk.memory_mb)
+		return 0;
+	fprintf(stderr, "vswd: dpdk.memory_mb: %u MiB of hugepages needed, %llu MiB free "
+			"(/sys/kernel/mm/hugepages); vswd does not resize the pool: reserve pages "
+			"at boot (hugepages= on the kernel command line or vm.nr_hugepages in "
+			"/etc/sysctl.d), lower dpdk.memory_mb, or set dpdk.no_huge for tests\n",
+		c->dpdk.memory_mb, (unsigned long long)(free_kb / 1024));
+	return -ENOMEM;
+}
+
+/* mkdir -p with mode for the parts that are missing. */
+static void mkdir_p(const char *path, mode_t mode)
+{
+	char dir[VS_DIR_MAX];
+	snprintf(dir, sizeof(dir), "%s/", path);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, mode);
+			*p = '/';
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -242,6 +299,8 @@ int main(int argc, char **argv)
 	if (realpath(config_path, vs_st.config_path) == NULL)
 		snprintf(vs_st.config_path, sizeof(vs_st.config_path), "%s", config_path);
 
+	if (hugepages_check(cfg) < 0)
+		return 1;
 	char *eal_argv[64], store[4096];
 	int eal_argc = eal_args(cfg, eal_argv, store, sizeof(store));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
@@ -261,18 +320,16 @@ int main(int argc, char **argv)
 	/* The socket directory (/run/vsw) usually holds the ports' sockets too. */
 	char dir[VS_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", cfg->control.socket);
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0755);
-			*p = '/';
-		}
-	}
+	*strrchr(dir, '/') = '\0';
+	mkdir_p(dir, 0755);
+	for (uint16_t i = 0; i < cfg->control.n_socket_dirs; i++)
+		mkdir_p(cfg->control.socket_dirs[i], 0755);
+	vs_core_state_dir_init();
 	if (vs_core_apply_config(cfg, &e) < 0) {
 		fprintf(stderr, "vswd: %s: %s: %s\n", config_path, e.field, e.msg);
 		goto out;
 	}
-	if (vs_server_start(base, cfg->control.socket, cfg->control.socket_perm, &e) < 0) {
+	if (vs_server_start(base, cfg, &e) < 0) {
 		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
 		goto out_ports;
 	}
@@ -295,6 +352,10 @@ int main(int argc, char **argv)
 	event_add(ev_int, NULL);
 	VS_LOG(NOTICE, "vswd %s ready: %u ports, %u workers, control socket %s", VS_VERSION,
 	       cfg->n_ports, vs_dp.n_workers, cfg->control.socket);
+	/* systemd (Type=notify): the socket accepts requests and the ports are up */
+	int nrc = vs_notify("READY=1");
+	if (nrc < 0)
+		VS_LOG(WARNING, "cannot notify $NOTIFY_SOCKET: %s", strerror(-nrc));
 	event_base_dispatch(base);
 
 	vs_server_stop();

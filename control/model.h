@@ -18,6 +18,8 @@
 #include "vs_types.h"
 
 #define VS_EXTRA_EAL_MAX 16
+#define VS_SOCKET_DIRS_MAX 8
+#define VS_DIR_MAX 256	/* control.state_dir, including the NUL */
 #define VS_STATIC_MACS_MAX 4096
 
 /* An error for the client: errno, the field (JSON path) at fault, a message. */
@@ -157,6 +159,7 @@ struct vs_config {
 		char file_prefix[64];
 		uint16_t n_extra;
 		char extra_eal_args[VS_EXTRA_EAL_MAX][128];
+		bool allow_test_vdevs;	/* devargs may name net_vhost, net_null, ... (allow.c) */
 	} dpdk;
 	struct {
 		uint16_t n_cpus;
@@ -168,6 +171,19 @@ struct vs_config {
 	struct {
 		char socket[VS_PATH_MAX];
 		uint32_t socket_perm;
+		char group[32];	/* group of both control sockets, "" = vswd's own */
+		char ro_socket[VS_PATH_MAX];	/* read-only socket, "" = none */
+		uint32_t ro_socket_perm;
+		char state_dir[VS_DIR_MAX];	/* where config.save may write */
+		uint16_t n_socket_dirs;	/* where vhost-user sockets may be */
+		char socket_dirs[VS_SOCKET_DIRS_MAX][VS_PATH_MAX];
+		/* client limits (server.c) */
+		uint32_t max_clients;
+		uint32_t max_output_bytes;	/* queued replies before vswd stops reading */
+		uint32_t requests_per_s, request_burst;	/* token bucket per client */
+		uint32_t idle_timeout_s;	/* no request for this long: closed (0 = never) */
+		uint32_t hello_timeout_s;	/* no hello this long after connecting: closed */
+		uint32_t write_timeout_s;	/* replies not read for this long: closed */
 	} control;
 	struct {
 		uint32_t size;

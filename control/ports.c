@@ -27,7 +27,9 @@
 #include <rte_vhost.h>
 #include <linux/virtio_net.h>
 
+#include "allow.h"
 #include "log.h"
+#include "safe_fs.h"
 #include "state.h"
 
 struct vhost_reg {
@@ -77,7 +79,7 @@ static int new_device(int vid)
 
 	rte_vhost_get_ifname(vid, path, sizeof(path));
 	if (rt == NULL) {
-		VS_LOG(WARNING, "vhost: device %d on unknown socket %s", vid, path);
+		VS_LOG_RL(WARNING, "vhost: device %d on unknown socket %s", vid, path);
 		return -1;
 	}
 	/* Workers poll; the guest need not kick us. */
@@ -85,7 +87,7 @@ static int new_device(int vid)
 		rte_vhost_enable_guest_notification(vid, q, 0);
 	atomic_store_explicit(&rt->vid, vid, memory_order_release);
 	atomic_store(&rt->link_up, 1);
-	VS_LOG(INFO, "vhost: %s connected (device %d, %u vrings)", path, vid,
+	VS_LOG_RL(INFO, "vhost: %s connected (device %d, %u vrings)", path, vid,
 	       rte_vhost_get_vring_num(vid));
 	return 0;
 }
@@ -104,7 +106,7 @@ static void destroy_device(int vid)
 	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
 	atomic_store(&rt->rx_enabled, 0);
 	atomic_store(&rt->tx_enabled, 0);
-	VS_LOG(INFO, "vhost: %s disconnected (device %d)", path, vid);
+	VS_LOG_RL(INFO, "vhost: %s disconnected (device %d)", path, vid);
 }
 
 static int vring_state_changed(int vid, uint16_t queue_id, int enable)
@@ -137,21 +139,6 @@ static const uint64_t vhost_disabled_features =
 	(1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) |
 	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM);
 
-static int mkdir_parent(const char *path)
-{
-	char dir[VS_PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
-}
-
 static int socket_access(const struct vs_port_cfg *cfg, struct vs_err *e)
 {
 	uid_t uid = (uid_t)-1;
@@ -176,22 +163,29 @@ static int socket_access(const struct vs_port_cfg *cfg, struct vs_err *e)
 	return 0;
 }
 
+/* rte_vhost removes a server socket's path when unregistered: only if it is still ours. */
+static void vhost_unregister(const struct vs_port_cfg *cfg)
+{
+	char aside[VS_PATH_MAX + 16];
+	int moved = !cfg->client && vs_sock_release_begin(cfg->socket, aside, sizeof(aside));
+	/* Calls destroy_device for a live connection, on this thread. */
+	rte_vhost_driver_unregister(cfg->socket);
+	if (moved)
+		vs_sock_release_end(cfg->socket, aside);
+}
+
 static int vhost_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, struct vs_err *e)
 {
 	uint64_t flags = cfg->client ? RTE_VHOST_USER_CLIENT : 0;
-	struct stat st;
+	const char *base = vs_socket_dir_of(cfg->socket, vs_st.cfg);
 	int rc;
 
-	if ((rc = mkdir_parent(cfg->socket)) < 0)
-		return vs_err_set(e, -rc, "socket", "cannot create the directory of %s: %s",
-				  cfg->socket, strerror(-rc));
-	/* A server socket left by a previous run would make bind() fail. */
-	if (!cfg->client && lstat(cfg->socket, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return vs_err_set(e, EEXIST, "socket", "%s exists and is not a socket",
-					  cfg->socket);
-		unlink(cfg->socket);
-	}
+	/* checked before (allow.c); the walk below refuses links and files vswd did not make */
+	if (base == NULL)
+		return vs_err_set(e, EACCES, "socket", "'%s' is not below control.socket_dirs",
+				  cfg->socket);
+	if ((rc = vs_sock_prepare(cfg->socket, base, !cfg->client, "socket", e)) < 0)
+		return rc;
 	if (rte_vhost_driver_register(cfg->socket, flags) < 0)
 		return vs_err_set(e, EIO, "socket", "rte_vhost cannot register %s", cfg->socket);
 	if (rte_vhost_driver_disable_features(cfg->socket, vhost_disabled_features) < 0 ||
@@ -205,13 +199,16 @@ static int vhost_create(const struct vs_port_cfg *cfg, struct vs_port_rt *rt, st
 				cfg->socket);
 		goto err_reg;
 	}
-	if (!cfg->client && (rc = socket_access(cfg, e)) < 0)
-		goto err_reg;
+	if (!cfg->client) {
+		vs_sock_created(cfg->socket);
+		if ((rc = socket_access(cfg, e)) < 0)
+			goto err_reg;
+	}
 	return 0;
 err_reg:
 	reg_set(cfg->socket, NULL);
 err:
-	rte_vhost_driver_unregister(cfg->socket);
+	vhost_unregister(cfg);
 	return rc;
 }
 
@@ -225,6 +222,14 @@ static int eth_probe(const char *devargs, uint16_t *pid, const char *field, stru
 	name[strcspn(name, ",")] = '\0';
 	if (rte_eth_dev_get_port_by_name(name, pid) == 0)
 		return 0;
+	/* a test vdev's socket: no links below its socket dir, no file that is not a socket
+	 * (the PMD binds or connects; it never removes what is there) */
+	char path[VS_PATH_MAX];
+	const char *base;
+	if (vs_devargs_path(devargs, path, sizeof(path)) &&
+	    (base = vs_socket_dir_of(path, vs_st.cfg)) != NULL &&
+	    (rc = vs_sock_prepare(path, base, false, field, e)) < 0)
+		return rc;
 	if ((rc = rte_dev_probe(devargs)) < 0)
 		return vs_err_set(e, ENODEV, field,
 				  "cannot probe '%s' (%s): no such device or driver, see the log",
@@ -396,11 +401,8 @@ void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt)
 	if (rt == NULL)
 		return;
 	if (rt->type == VS_PORT_VHOST) {
-		/* Calls destroy_device for a live connection, on this thread. */
-		rte_vhost_driver_unregister(cfg->socket);
+		vhost_unregister(cfg);
 		reg_set(cfg->socket, NULL);
-		if (!cfg->client)
-			unlink(cfg->socket);
 	} else if (cfg->type == VS_PORT_BOND) {
 		bond_destroy(cfg, rt);
 	} else {

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dp.h"
 #include "model.h"
@@ -30,7 +31,10 @@ struct vs_port {
 
 struct vs_state {
 	struct vs_config *cfg;	/* global settings; ports/static MACs live below */
-	char config_path[PATH_MAX];
+	char config_path[PATH_MAX];	/* realpath of -c */
+	char state_dir_real[PATH_MAX];	/* realpath of control.state_dir ("" = missing) */
+	dev_t state_dev;	/* and its identity, checked again at each save */
+	ino_t state_ino;
 	uint64_t next_seq;
 	uint64_t snapshots_published;
 	struct vs_port ports[VS_MAX_PORTS];
@@ -50,6 +54,11 @@ int vs_core_apply_config(const struct vs_config *c, struct vs_err *e);
 void vs_core_remove_all(void);
 /* The running state in the config file's format. */
 json_t *vs_core_running_config(void);
+/* Canonical control.state_dir (created 0750 if missing) for vs_core_config_save. */
+void vs_core_state_dir_init(void);
+/* Writes the running config atomically to path (NULL: the -c file), which must be in
+ * control.state_dir or be the -c file; *saved is the path written. */
+int vs_core_config_save(const char *path, const char **saved, struct vs_err *e);
 /* Fills slots with the in-use slots in add order; returns how many. */
 int vs_core_ports_ordered(int *slots);
 

@@ -13,7 +13,8 @@
  *
  * Results (the "result" object of a successful reply):
  *   hello        {"version": 1, "server": "vswd 0.1.0"}
- *   commands     {"commands": [{"name", "help", "args": [{"name", "type", "required", "help"}]}]}
+ *   commands     {"commands": [{"name", "help", "readonly", "args": [{"name", "type", "required",
+ *                "help"}]}]}
  *   version      {"version": "0.1.0", "dpdk": "DPDK 22.11.x", "proto": 1}
  *   port.add     the port object, as port.show
  *   port.del     {}
@@ -42,6 +43,12 @@
  *   stats        {"fdb": {"entries", "size", "learned", "moved", "aged", "full", ...},
  *                "workers": [{"lcore", "cpu", "busy_loops", "idle_loops", "sleeps"}],
  *                "drops": {reason: count}, "ports": n}
+ *   control.show {"clients", "clients_ro", "limits": {"max_clients", "max_output_bytes",
+ *                "requests_per_s", "request_burst", "idle_timeout_s", "hello_timeout_s",
+ *                "write_timeout_s"}, "counters": {"accepted", "requests", "refused_max_clients",
+ *                "accept_errors", "listener_pauses", "dropped_no_hello", "dropped_idle",
+ *                "dropped_stalled", "output_paused", "throttled", "refused_readonly",
+ *                "log_suppressed"}}
  */
 #ifndef VS_COMMANDS_H
 #define VS_COMMANDS_H
@@ -132,43 +139,46 @@ struct vs_command_spec {
 	const char *help;
 	const struct vs_arg_spec *args;	/* VS_ARGS_END terminated; args[0] may be positional */
 	bool first_positional;	/* CLI: the first bare word is args[0] */
+	bool readonly;	/* changes nothing (no state, no file): served on control.ro_socket */
 };
 
-/* X(id, name, help, args, first_positional) */
+/* X(id, name, help, args, first_positional, readonly): readonly commands only read the state
+ * (they are what the read-only socket, control.ro_socket, serves). */
 #define VS_COMMANDS(X)                                                                        \
-	X(HELLO, "hello", "protocol handshake", hello_args, false)                           \
-	X(COMMANDS, "commands", "list commands and their arguments", no_args, false)         \
-	X(VERSION, "version", "show versions", no_args, false)                               \
-	X(PORT_ADD, "port.add", "add a port", port_add_args, true)                           \
-	X(PORT_DEL, "port.del", "remove a port", port_name_args, true)                        \
-	X(PORT_SET, "port.set", "change a port's VLAN, policing and QoS settings", port_set_args, true)         \
-	X(PORT_LIST, "port.list", "list ports with counters", no_args, false)                \
-	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true)        \
-	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false)              \
-	X(MAC_SHOW, "mac.show", "show the MAC table", mac_show_args, false)                  \
-	X(MAC_ADD, "mac.add", "add a static MAC", mac_add_args, false)                       \
-	X(MAC_DEL, "mac.del", "remove a MAC", mac_del_args, false)                           \
-	X(MAC_FLUSH, "mac.flush", "flush learned MACs", mac_show_args, false)                \
-	X(CONFIG_SHOW, "config.show", "show the running config", no_args, false)             \
-	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false) \
-	X(STATS, "stats", "switch-wide counters", no_args, false)                            \
-	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true) \
-	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true) \
-	X(NETWORK_ADD, "network.add", "name a VLAN domain for policies", network_add_args, true) \
-	X(NETWORK_DEL, "network.del", "remove a network name", name_args, true)              \
-	X(NETWORK_LIST, "network.list", "list networks", no_args, false)                     \
-	X(NAMESPACE_SET, "namespace.set", "set a namespace's labels", namespace_set_args, true) \
-	X(NAMESPACE_DEL, "namespace.del", "forget a namespace's labels", name_args, true)    \
-	X(NAMESPACE_LIST, "namespace.list", "list namespaces and their labels", no_args, false) \
-	X(POLICY_APPLY, "policy.apply", "create or replace network policies", policy_apply_args, true) \
-	X(POLICY_DELETE, "policy.delete", "delete a network policy", policy_ref_args, true)  \
-	X(POLICY_LIST, "policy.list", "list network policies", no_args, false)               \
-	X(POLICY_SHOW, "policy.show", "a policy with the ports it selects and per-rule hits", policy_ref_args, true) \
-	X(CONNTRACK_SHOW, "conntrack.show", "connection tracking table and counters", conntrack_show_args, false) \
-	X(MONITOR_DROPS, "monitor.drops", "flows denied by policy (vswctl follows them)", monitor_args, false)
+	X(HELLO, "hello", "protocol handshake", hello_args, false, true)                           \
+	X(COMMANDS, "commands", "list commands and their arguments", no_args, false, true)         \
+	X(VERSION, "version", "show versions", no_args, false, true)                               \
+	X(PORT_ADD, "port.add", "add a port", port_add_args, true, false)                           \
+	X(PORT_DEL, "port.del", "remove a port", port_name_args, true, false)                        \
+	X(PORT_SET, "port.set", "change a port's VLAN, policing and QoS settings", port_set_args, true, false)         \
+	X(PORT_LIST, "port.list", "list ports with counters", no_args, false, true)                \
+	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true, true)        \
+	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false, true)              \
+	X(MAC_SHOW, "mac.show", "show the MAC table", mac_show_args, false, true)                  \
+	X(MAC_ADD, "mac.add", "add a static MAC", mac_add_args, false, false)                       \
+	X(MAC_DEL, "mac.del", "remove a MAC", mac_del_args, false, false)                           \
+	X(MAC_FLUSH, "mac.flush", "flush learned MACs", mac_show_args, false, false)                \
+	X(CONFIG_SHOW, "config.show", "show the running config", no_args, false, true)             \
+	X(CONFIG_SAVE, "config.save", "write the running config to a file", config_save_args, false, false) \
+	X(STATS, "stats", "switch-wide counters", no_args, false, true)                            \
+	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true, true) \
+	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true, true) \
+	X(NETWORK_ADD, "network.add", "name a VLAN domain for policies", network_add_args, true, false) \
+	X(NETWORK_DEL, "network.del", "remove a network name", name_args, true, false)              \
+	X(NETWORK_LIST, "network.list", "list networks", no_args, false, true)                     \
+	X(NAMESPACE_SET, "namespace.set", "set a namespace's labels", namespace_set_args, true, false) \
+	X(NAMESPACE_DEL, "namespace.del", "forget a namespace's labels", name_args, true, false)    \
+	X(NAMESPACE_LIST, "namespace.list", "list namespaces and their labels", no_args, false, true) \
+	X(POLICY_APPLY, "policy.apply", "create or replace network policies", policy_apply_args, true, false) \
+	X(POLICY_DELETE, "policy.delete", "delete a network policy", policy_ref_args, true, false)  \
+	X(POLICY_LIST, "policy.list", "list network policies", no_args, false, true)               \
+	X(POLICY_SHOW, "policy.show", "a policy with the ports it selects and per-rule hits", policy_ref_args, true, true) \
+	X(CONNTRACK_SHOW, "conntrack.show", "connection tracking table and counters", conntrack_show_args, false, true) \
+	X(MONITOR_DROPS, "monitor.drops", "flows denied by policy (vswctl follows them)", monitor_args, false, true) \
+	X(CONTROL_SHOW, "control.show", "control socket clients, limits and what they refused", no_args, false, true)
 
 enum vs_command_id {
-#define X(id, name, help, args, pos) VS_CMD_##id,
+#define X(id, name, help, args, pos, ro) VS_CMD_##id,
 	VS_COMMANDS(X)
 #undef X
 	VS_CMD__COUNT
@@ -265,7 +275,7 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		VS_ARGS_END,
 	};
 	static const struct vs_command_spec table[] = {
-#define X(id, name, help, args, pos) { name, help, args, pos },
+#define X(id, name, help, args, pos, ro) { name, help, args, pos, ro },
 		VS_COMMANDS(X)
 #undef X
 	};

@@ -24,5 +24,7 @@
 #define VS_PROTO_MAX_MSG (16 * 1024 * 1024)	/* a 10,000-rule policy is ~1 MB */
 #define VS_DEFAULT_SOCKET "/run/vsw/vswd.sock"
 #define VS_DEFAULT_CONFIG "/etc/vsw/vsw.json"
+#define VS_DEFAULT_STATE_DIR "/var/lib/vsw"	/* config.save may write here */
+#define VS_DEFAULT_SOCKET_DIR "/run/vsw"	/* vhost-user sockets may be here */
 
 #endif

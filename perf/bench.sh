@@ -262,7 +262,8 @@ write_config() {
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswbench",
           "extra_eal_args": ["--no-pci"]},
  "workers": {"cpus": [1], "idle_sleep_us": 0, "burst": 32},
- "control": {"socket": "$WORK/vswd.sock", "socket_perm": "0660"},
+ "control": {"socket": "$WORK/vswd.sock", "socket_perm": "0660", "socket_dirs": ["$WORK"],
+             "state_dir": "$WORK/state"},
  "fdb": {"size": 65536, "aging_s": 300},
  "ports": [
   {"name": "vm1", "type": "vhost-user", "socket": "$WORK/vm1.sock", "client": true,

@@ -51,7 +51,7 @@ for sleep_us in 0 20 50 200; do
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswlat",
           "extra_eal_args": ["--no-pci", "--no-telemetry"]},
  "workers": {"cpus": [1], "idle_sleep_us": $sleep_us},
- "control": {"socket": "$WORK/vswd.sock"},
+ "control": {"socket": "$WORK/vswd.sock", "socket_dirs": ["$WORK"], "state_dir": "$WORK/state"},
  "ports": [
   {"name": "vm1", "socket": "$WORK/vm1.sock", "vlan": 2003},
   {"name": "vm2", "socket": "$WORK/vm2.sock", "vlan": 2003}]}

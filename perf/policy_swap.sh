@@ -34,7 +34,7 @@ cat >"$WORK/vswd.json" <<EOF
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswswap",
           "extra_eal_args": ["--no-pci"]},
  "workers": {"cpus": [1], "idle_sleep_us": 50},
- "control": {"socket": "$WORK/vswd.sock"},
+ "control": {"socket": "$WORK/vswd.sock", "socket_dirs": ["$WORK"], "state_dir": "$WORK/state"},
  "networks": [{"name": "vlan2003", "vlan": 2003}],
  "ports": [
   {"name": "vm1", "socket": "$WORK/vm1.sock", "client": false, "vlan": 2003,

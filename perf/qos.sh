@@ -39,7 +39,7 @@ for kind in dscp none police; do
 {"dpdk": {"no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswqos",
           "extra_eal_args": ["--no-pci", "--no-telemetry"]},
  "workers": {"cpus": [1], "idle_sleep_us": 0},
- "control": {"socket": "$WORK/vswd.sock"},
+ "control": {"socket": "$WORK/vswd.sock", "socket_dirs": ["$WORK"], "state_dir": "$WORK/state"},
  "ports": [
   {"name": "vm1", "socket": "$WORK/vm1.sock", "vlan": 2003, "qos_trust": "$trust"$police},
   {"name": "vm2", "socket": "$WORK/vm2.sock", "vlan": 2003$shape}]}

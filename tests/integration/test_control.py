@@ -66,7 +66,9 @@ class BadInputTest(unittest.TestCase):
         self.refused(['port', 'add', 'vm2', f"socket={s('vm2.sock')}", 'vlan=2003',
                       'client=false', 'owner=no-such-user-here'], 'args.owner', 'ENOENT')
         self.refused(['port', 'add', 'up2', 'type=dpdk', 'devargs=net_nosuchdriver0',
-                      'allowed=2003'], 'args.devargs', None or 'ENODEV')
+                      'allowed=2003'], 'args.devargs', 'EACCES')  # not allow-listed
+        self.refused(['port', 'add', 'up2', 'type=dpdk', 'devargs=0000:00:1f.6',
+                      'allowed=2003'], 'args.devargs', 'ENODEV')  # allowed, not there
 
     def test_bad_port_set_and_del(self):
         self.refused(['port', 'set', 'vm1', 'vlan=4095'], 'args.vlan', 'ERANGE')
@@ -187,8 +189,8 @@ class ConfigTest(unittest.TestCase):
     def test_startup_failure_applies_nothing(self):
         self.sw = sw = Switch([], start=False)
         sw.rewrite_ports([vm_port('vm1', sw.path('vm1.sock'), 2003, client=False),
-                          {'name': 'up', 'type': 'dpdk', 'devargs': 'net_nosuchdriver0',
-                           'allowed': '2003'}])
+                          {'name': 'up', 'type': 'dpdk', 'devargs': '0000:00:1f.6',
+                           'allowed': '2003'}])  # allowed, but no such device (--no-pci)
         r = subprocess.run([VSWD, '-c', sw.config_path], capture_output=True, timeout=60)
         self.assertEqual(r.returncode, 1)
         self.assertIn('ports[1].devargs', r.stderr.decode() + r.stdout.decode())

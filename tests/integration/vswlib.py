@@ -40,18 +40,23 @@ def vm_port(name, sock, vlan, client=True, **kw):
 
 class Switch:
     def __init__(self, ports, fdb=None, idle_sleep_us=50, static_macs=None, tmp=None,
-                 start=True):
+                 start=True, control=None):
         _seq[0] += 1
         self.tmp = tmp or tempfile.mkdtemp(prefix='vswt_')
         self.prefix = f'vswt{os.getpid()}_{_seq[0]}'
         self.sock = os.path.join(self.tmp, 'vswd.sock')
         self.config_path = os.path.join(self.tmp, 'vsw.json')
         self.log_path = os.path.join(self.tmp, 'vswd.log')
+        self.state_dir = self.tmp  # config.save may write next to the config
+        # The tests' sockets (vswd's and the peers') all live in the temp dir, and the uplinks
+        # are test vdevs (net_vhost, net_virtio_user, net_null): see README "Hardening".
         cfg = {
             'dpdk': {'no_huge': True, 'memory_mb': 1024, 'main_cpu': 0,
-                     'file_prefix': self.prefix, 'extra_eal_args': ['--no-pci', '--no-telemetry']},
+                     'file_prefix': self.prefix, 'extra_eal_args': ['--no-pci', '--no-telemetry'],
+                     'allow_test_vdevs': True},
             'workers': {'cpus': [1], 'idle_sleep_us': idle_sleep_us},
-            'control': {'socket': self.sock},
+            'control': {'socket': self.sock, 'socket_dirs': [self.tmp],
+                        'state_dir': self.state_dir, **(control or {})},
             'fdb': fdb or {'size': 65536, 'aging_s': 300},
             'ports': ports,
             'static_macs': static_macs or [],
@@ -66,10 +71,11 @@ class Switch:
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def start(self, timeout=30):
+    def start(self, timeout=30, env=None, preexec_fn=None):
         self._log = open(self.log_path, 'ab')
         self.proc = subprocess.Popen([VSWD, '-c', self.config_path], stdout=self._log,
-                                     stderr=subprocess.STDOUT, close_fds=True)
+                                     stderr=subprocess.STDOUT, close_fds=True, env=env,
+                                     preexec_fn=preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -78,6 +78,7 @@ int main(void)
 		vs_test_commands_suite,
 		vs_test_qos_suite,
 		vs_test_policy_suite,
+		vs_test_allow_suite,
 	};
 	unsigned int failures;
 

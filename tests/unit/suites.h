@@ -14,6 +14,7 @@ CU_ErrorCode vs_test_port_cfg_suite(void);
 CU_ErrorCode vs_test_commands_suite(void);
 CU_ErrorCode vs_test_qos_suite(void);
 CU_ErrorCode vs_test_policy_suite(void);
+CU_ErrorCode vs_test_allow_suite(void);
 
 struct vs_test {
 	const char *name;

@@ -52,6 +52,26 @@ static void test_table_args(void)
 	}
 }
 
+/* The read-only socket serves exactly the commands that change nothing. */
+static void test_readonly_marks(void)
+{
+	const struct vs_command_spec *t = vs_command_table();
+
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		const char *dot = strrchr(t[i].name, '.');
+		const char *verb = dot ? dot + 1 : t[i].name;
+		bool reads = strcmp(verb, "show") == 0 || strcmp(verb, "list") == 0 ||
+			     strcmp(verb, "drops") == 0 || i == VS_CMD_HELLO ||
+			     i == VS_CMD_COMMANDS || i == VS_CMD_VERSION || i == VS_CMD_STATS;
+		CU_ASSERT_EQUAL(t[i].readonly, reads);
+		if (t[i].readonly != reads)
+			fprintf(stderr, "\n  %s: readonly %d\n", t[i].name, t[i].readonly);
+	}
+	CU_ASSERT_FALSE(t[VS_CMD_CONFIG_SAVE].readonly);	/* writes a file */
+	CU_ASSERT_FALSE(t[VS_CMD_MAC_FLUSH].readonly);
+	CU_ASSERT_TRUE(t[VS_CMD_CONTROL_SHOW].readonly);
+}
+
 static void test_command_find(void)
 {
 	const struct vs_command_spec *t = vs_command_table();
@@ -204,6 +224,7 @@ CU_ErrorCode vs_test_commands_suite(void)
 	static const struct vs_test tests[] = {
 		{ "table names unique", test_table_names_unique },
 		{ "table args terminated and unique", test_table_args },
+		{ "read-only commands", test_readonly_marks },
 		{ "command find", test_command_find },
 		{ "arg type names", test_arg_type_names },
 		{ "args valid", test_args_valid },

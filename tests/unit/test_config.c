@@ -33,9 +33,13 @@ static int load(const char *text, struct vs_config *c, struct vs_err *e)
 /* A config using every section and every kind of port. */
 static const char full_config[] = "{"
 	"'dpdk': {'no_huge': true, 'memory_mb': 2048, 'main_cpu': 2, 'file_prefix': 'vswtest',"
-	"  'extra_eal_args': ['--no-pci', '--log-level=lib.eal:debug']},"
+	"  'extra_eal_args': ['--no-pci', '--log-level=lib.eal:debug'], 'allow_test_vdevs': true},"
 	"'workers': {'cpus': [3, 4, 5], 'idle_sleep_us': 10, 'idle_spins': 500, 'burst': 16},"
-	"'control': {'socket': '/tmp/vsw/vswd.sock', 'socket_perm': '0600'},"
+	"'control': {'socket': '/tmp/vsw/vswd.sock', 'socket_perm': '0600', 'group': 'vsw',"
+	"  'ro_socket': '/tmp/vsw/ro.sock', 'ro_socket_perm': '0666', 'state_dir': '/tmp/vsw/state',"
+	"  'socket_dirs': ['/run/vsw', '/var/run/kubevirt'], 'max_clients': 8,"
+	"  'max_output_bytes': 1048576, 'requests_per_s': 50, 'request_burst': 100,"
+	"  'idle_timeout_s': 0, 'hello_timeout_s': 2, 'write_timeout_s': 5},"
 	"'fdb': {'size': 4096, 'aging_s': 60},"
 	"'ports': ["
 	"  {'name': 'uplink0', 'type': 'dpdk', 'devargs': '0000:01:00.0', 'mode': 'trunk',"
@@ -45,7 +49,7 @@ static const char full_config[] = "{"
 	"    'client': false, 'owner': 'qemu', 'group': 'kvm', 'perm': '0600', 'queues': 4,"
 	"    'vlan': 2004},"
 	"  {'name': 'vm3.trunk', 'socket': '/run/vsw/vm3.sock', 'allowed': '2003-2004'},"
-	"  {'name': 'tap_0', 'type': 'dpdk', 'devargs': 'net_tap0,iface=tap0', 'vlan': 2005,"
+	"  {'name': 'tap_0', 'type': 'dpdk', 'devargs': 'net_null0,size=64', 'vlan': 2005,"
 	"    'mtu': 1400}"
 	"],"
 	"'static_macs': ["
@@ -158,6 +162,14 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg.workers.burst, 32);
 	CU_ASSERT_STRING_EQUAL(cfg.control.socket, VS_DEFAULT_SOCKET);
 	CU_ASSERT_EQUAL(cfg.control.socket_perm, 0660);
+	CU_ASSERT_STRING_EQUAL(cfg.control.state_dir, "/var/lib/vsw");
+	CU_ASSERT_EQUAL_FATAL(cfg.control.n_socket_dirs, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.control.socket_dirs[0], "/run/vsw");
+	CU_ASSERT_STRING_EQUAL(cfg.control.ro_socket, "");
+	CU_ASSERT_STRING_EQUAL(cfg.control.group, "");
+	CU_ASSERT_EQUAL(cfg.control.max_clients, 64);
+	CU_ASSERT_EQUAL(cfg.control.max_output_bytes, 32u << 20);
+	CU_ASSERT_FALSE(cfg.dpdk.allow_test_vdevs);
 	CU_ASSERT_EQUAL(cfg.fdb.size, 65536);
 	CU_ASSERT_EQUAL(cfg.fdb.aging_s, 300);
 	CU_ASSERT_EQUAL(cfg.n_ports, 0);
@@ -179,8 +191,8 @@ static void test_port_defaults(void)
 	struct vs_err e;
 	const struct vs_port_cfg *p;
 
-	CU_ASSERT_EQUAL_FATAL(load("{'ports': [{'name': 'vm1', 'socket': '/s', 'vlan': 10},"
-				   " {'name': 'up', 'type': 'dpdk', 'devargs': 'd',"
+	CU_ASSERT_EQUAL_FATAL(load("{'ports': [{'name': 'vm1', 'socket': '/run/vsw/s', 'vlan': 10},"
+				   " {'name': 'up', 'type': 'dpdk', 'devargs': '0000:01:00.0',"
 				   " 'allowed': '10'}]}", &cfg, &e), 0);
 	p = &cfg.ports[0];
 	CU_ASSERT_EQUAL(p->type, VS_PORT_VHOST);
@@ -202,7 +214,7 @@ struct bad_config {
 
 #define VM1 "{'name': 'vm1', 'socket': '/run/vsw/vm1.sock', 'vlan': 2003}"
 #define VM2 "{'name': 'vm2', 'socket': '/run/vsw/vm2.sock', 'vlan': 2004}"
-#define UPLINK "{'name': 'up', 'type': 'dpdk', 'devargs': 'net_tap0', 'allowed': '2003-2005'}"
+#define UPLINK "{'name': 'up', 'type': 'dpdk', 'devargs': '0000:02:00.0', 'allowed': '2003-2005'}"
 /* One port with the given extra keys. */
 #define PORT(keys) "{'ports': [{'name': 'vm1', 'socket': '/run/vsw/vm1.sock', " keys "}]}"
 
@@ -282,8 +294,37 @@ static const struct bad_config bad_configs[] = {
 	  " 'vlan': 2003}]}", EEXIST, "ports[2].name" },
 	{ "{'ports': [" VM1 ", {'name': 'vm2', 'socket': '/run/vsw/vm1.sock', 'vlan': 2003}]}",
 	  EEXIST, "ports[1].socket" },
-	{ "{'ports': [" UPLINK ", {'name': 'up2', 'type': 'dpdk', 'devargs': 'net_tap0',"
+	{ "{'ports': [" UPLINK ", {'name': 'up2', 'type': 'dpdk', 'devargs': '0000:02:00.0',"
 	  " 'allowed': '10'}]}", EEXIST, "ports[1].devargs" },
+	/* what ports may name (allow.c) */
+	{ "{'ports': [{'name': 'vm1', 'socket': '/etc/vm1.sock', 'vlan': 10}]}", EACCES,
+	  "ports[0].socket" },
+	{ "{'ports': [{'name': 'vm1', 'socket': '/run/vsw/../../etc/x', 'vlan': 10}]}", EINVAL,
+	  "ports[0].socket" },
+	{ "{'ports': [{'name': 'up', 'type': 'dpdk', 'devargs': 'net_pcap0,tx_pcap=/etc/passwd',"
+	  " 'allowed': '10'}]}", EACCES, "ports[0].devargs" },
+	{ "{'ports': [{'name': 'up', 'type': 'dpdk', 'devargs': 'net_null0', 'allowed': '10'}]}",
+	  EACCES, "ports[0].devargs" },
+	{ "{'dpdk': {'allow_test_vdevs': true}, 'ports': [{'name': 'up', 'type': 'dpdk',"
+	  " 'devargs': 'net_vhost0,iface=/tmp/up.sock', 'allowed': '10'}]}", EACCES,
+	  "ports[0].devargs" },
+	{ "{'ports': [{'name': 'b', 'type': 'bond', 'bond_mode': '802.3ad', 'allowed': '10',"
+	  " 'members': '0000:02:00.0;net_af_packet0,iface=eth0'}]}", EACCES, "ports[0].members" },
+	/* control settings */
+	{ "{'control': {'state_dir': 'var/lib/vsw'}}", EINVAL, "control.state_dir" },
+	{ "{'control': {'state_dir': '/var/lib/../vsw'}}", EINVAL, "control.state_dir" },
+	{ "{'control': {'socket_dirs': []}}", EINVAL, "control.socket_dirs" },
+	{ "{'control': {'socket_dirs': ['/']}}", EINVAL, "control.socket_dirs[0]" },
+	{ "{'control': {'socket_dirs': ['/run/vsw/']}}", EINVAL, "control.socket_dirs[0]" },
+	{ "{'control': {'socket_dirs': ['/run/vsw', 7]}}", EINVAL, "control.socket_dirs[1]" },
+	{ "{'control': {'max_clients': 0}}", ERANGE, "control.max_clients" },
+	{ "{'control': {'max_output_bytes': 1000}}", ERANGE, "control.max_output_bytes" },
+	{ "{'control': {'requests_per_s': 0}}", ERANGE, "control.requests_per_s" },
+	{ "{'control': {'hello_timeout_s': 0}}", ERANGE, "control.hello_timeout_s" },
+	{ "{'control': {'ro_socket': 'ro.sock'}}", EINVAL, "control.ro_socket" },
+	{ "{'control': {'ro_socket': '/run/vsw/vswd.sock'}}", EINVAL, "control.ro_socket" },
+	{ "{'control': {'ro_socket_perm': '0'}}", EINVAL, "control.ro_socket_perm" },
+	{ "{'control': {'socket': 'vswd.sock'}}", EINVAL, "control.socket" },
 	/* static MACs */
 	{ "{'ports': [" VM1 "], 'static_macs': [{'vlan': 2003, 'mac': '02:00:00:00:00:01',"
 	  " 'port': 'vm9'}]}", ENOENT, "static_macs[0].port" },
@@ -328,8 +369,8 @@ static void test_socket_path_length(void)
 	char path[256], text[512];
 	struct vs_err e;
 
-	path[0] = '/';
-	memset(path + 1, 'a', sizeof(path) - 1);
+	memset(path, 'a', sizeof(path));
+	memcpy(path, "/run/vsw/", 9);
 	path[200] = '\0';
 	snprintf(text, sizeof(text), SOCKET_PORT, path);
 	CU_ASSERT_EQUAL(load(text, &cfg, &e), -ENAMETOOLONG);

@@ -40,7 +40,7 @@ cat >"$TMP/vsw.json" <<JSON
   "dpdk": { "no_huge": true, "memory_mb": 1024, "main_cpu": 0, "file_prefix": "vswvm$$",
             "extra_eal_args": ["--no-pci", "--no-telemetry"] },
   "workers": { "cpus": [1], "idle_sleep_us": 50 },
-  "control": { "socket": "$TMP/vswd.sock" },
+  "control": { "socket": "$TMP/vswd.sock", "socket_dirs": ["$TMP"], "state_dir": "$TMP/state" },
   "ports": [
     { "name": "vm1", "socket": "$TMP/vm1.sock", "client": true, "vlan": 2003 },
     { "name": "vm2", "socket": "$TMP/vm2.sock", "client": true, "mode": "trunk", "allowed": "2003-2004" },
