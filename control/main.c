@@ -202,11 +202,11 @@ static int hugepages_check(const struct vs_config *c)
 {
 	uint64_t free_kb = 0;
 	const char *base = "/sys/kernel/mm/hugepages";
-	DIR *d = opendir(base);
 	struct dirent *de;
 
 	if (c->dpdk.no_huge)
 		return 0;
+	DIR *d = opendir(base);
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		unsigned long size_kb, n = 0;
 		char path[512];

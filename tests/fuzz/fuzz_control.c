@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allow.h"
 #include "fuzz_model.h"
 
 static struct vs_config model;
@@ -48,7 +49,8 @@ static int port_add(const json_t *args, struct vs_err *e)
 	int rc;
 
 	if ((rc = vs_port_cfg_from_json(args, "args", &cfg, e)) < 0 ||
-	    (rc = vs_port_cfg_validate(&cfg, "args", e)) < 0)
+	    (rc = vs_port_cfg_validate(&cfg, "args", e)) < 0 ||
+	    (rc = vs_port_cfg_check_allowed(&cfg, &model, "args", e)) < 0)
 		return rc;
 	for (uint16_t i = 0; i < model.n_ports; i++)
 		others[i] = &model.ports[i];
