@@ -81,10 +81,29 @@ static int eal_args(const struct vs_config *c, char **argv, char *store, size_t 
 	ARG("%s", lcores);
 	ARG("--file-prefix");
 	ARG("%s", c->dpdk.file_prefix);
-	ARG("-m");
-	ARG("%u", c->dpdk.memory_mb);
-	if (c->dpdk.no_huge)
+	if (c->dpdk.no_huge) {
 		ARG("--no-huge");
+		ARG("-m");
+		ARG("%u", c->dpdk.memory_mb);
+	} else {
+		/* A cap, not a reservation: -m would have EAL fault in (and the kernel zero) all of
+		 * memory_mb at every start, ~0.6 s per GiB, while guests wait for the switch to
+		 * come back. With a limit, hugepages are taken as the tables and pools need them.
+		 * --socket-limit takes one value per NUMA node, by position: up to the last one. */
+		int last = 0;
+		for (int node = 1; node < 16; node++) {
+			char d[64];
+			snprintf(d, sizeof(d), "/sys/devices/system/node/node%d", node);
+			if (access(d, F_OK) == 0)
+				last = node;
+		}
+		char lim[16 * 12] = "";
+		for (int node = 0, l = 0; node <= last; node++)
+			l += snprintf(lim + l, sizeof(lim) - (size_t)l, "%s%u", node ? "," : "",
+				      c->dpdk.memory_mb);
+		ARG("--socket-limit");
+		ARG("%s", lim);
+	}
 	for (uint16_t i = 0; i < c->dpdk.n_extra; i++)
 		ARG("%s", c->dpdk.extra_eal_args[i]);
 #undef ARG
@@ -194,8 +213,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * With hugepages, EAL reserves dpdk.memory_mb at init: check that the pool has that much free
- * and say so clearly. vswd never changes the pool (vm.nr_hugepages): the node's VMs use it
+ * With hugepages, EAL may take up to dpdk.memory_mb (its --socket-limit): check at start that
+ * the pool has that much free and say so clearly, rather than failing later on a port add. vswd never changes the pool (vm.nr_hugepages): the node's VMs use it
  * too, and resizing it at every start would take pages from them or fail half-way.
  */
 static int hugepages_check(const struct vs_config *c)
@@ -261,6 +280,8 @@ int main(int argc, char **argv)
 	bool check_only = false;
 	int opt, rc = 1;
 
+	vs_st.start_ms = vs_now_ms();
+
 	while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
@@ -307,6 +328,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vswd: DPDK init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	vs_st.eal_ms = vs_now_ms();
 	signal(SIGPIPE, SIG_IGN);
 	atomic_store(&vs_dp.clock_s, monotonic_s());
 
@@ -350,8 +372,11 @@ int main(int argc, char **argv)
 	event_add(ev_sec, &s1);
 	event_add(ev_term, NULL);
 	event_add(ev_int, NULL);
-	VS_LOG(NOTICE, "vswd %s ready: %u ports, %u workers, control socket %s", VS_VERSION,
-	       cfg->n_ports, vs_dp.n_workers, cfg->control.socket);
+	vs_st.ready_ms = vs_now_ms();
+	VS_LOG(NOTICE, "vswd %s ready: %u ports, %u workers, control socket %s (EAL up %" PRIu64
+	       " ms after start, ready at %" PRIu64 " ms)", VS_VERSION, cfg->n_ports,
+	       vs_dp.n_workers, cfg->control.socket, vs_st.eal_ms - vs_st.start_ms,
+	       vs_st.ready_ms - vs_st.start_ms);
 	/* systemd (Type=notify): the socket accepts requests and the ports are up */
 	int nrc = vs_notify("READY=1");
 	if (nrc < 0)

@@ -87,8 +87,8 @@ static int new_device(int vid)
 		rte_vhost_enable_guest_notification(vid, q, 0);
 	atomic_store_explicit(&rt->vid, vid, memory_order_release);
 	atomic_store(&rt->link_up, 1);
-	VS_LOG_RL(INFO, "vhost: %s connected (device %d, %u vrings)", path, vid,
-	       rte_vhost_get_vring_num(vid));
+	VS_LOG_RL(INFO, "vhost: %s connected (device %d, %u vrings, %" PRIu64 " ms after start)",
+		  path, vid, rte_vhost_get_vring_num(vid), vs_now_ms() - vs_st.start_ms);
 	return 0;
 }
 

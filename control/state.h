@@ -37,6 +37,8 @@ struct vs_state {
 	ino_t state_ino;
 	uint64_t next_seq;
 	uint64_t snapshots_published;
+	/* startup timeline (CLOCK_MONOTONIC ms): main() entered; EAL up; socket and ports up */
+	uint64_t start_ms, eal_ms, ready_ms;
 	struct vs_port ports[VS_MAX_PORTS];
 };
 

@@ -66,6 +66,8 @@ json_t *vs_port_to_json(uint16_t slot)
 		json_object_set_new(o, "connected", json_boolean(atomic_load(&p->rt->vid) >= 0));
 		json_object_set_new(o, "rx_rings_enabled",
 				    json_integer(__builtin_popcount(atomic_load(&p->rt->rx_enabled))));
+		json_object_set_new(o, "tx_rings_enabled",
+				    json_integer(__builtin_popcount(atomic_load(&p->rt->tx_enabled))));
 	} else {
 		json_object_set_new(o, "ethdev_port", json_integer(p->rt->eth_port));
 	}
