@@ -189,6 +189,7 @@ static void learn_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what, (void)arg;
 	vs_fdb_drain_learn(vs_dp.fdb);
 	vs_netpol_drain_events();
+	vs_announce_run();
 	/* Links every 100 ms: log and count a bond member's link and active-set changes close
 	 * to when they happen (the bonding PMD itself reacts on its own, sooner). */
 	if (++ticks % 50 == 0)

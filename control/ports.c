@@ -39,6 +39,10 @@ struct vhost_reg {
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vhost_reg reg[VS_MAX_PORTS];	// guarded by reg_lock
+/* Held by the control thread while it writes into a guest's ring (vs_port_vhost_inject) and
+ * by destroy_device while the vid goes: rte_vhost frees the device once that returns. Workers
+ * never take it; they are covered by the RCU grace period. */
+static pthread_mutex_t vid_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct vs_port_rt *reg_find(int vid)
 {
@@ -87,6 +91,7 @@ static int new_device(int vid)
 		rte_vhost_enable_guest_notification(vid, q, 0);
 	atomic_store_explicit(&rt->vid, vid, memory_order_release);
 	atomic_store(&rt->link_up, 1);
+	atomic_fetch_add(&rt->connects, 1);	/* announce.c tells the guest its neighbours */
 	VS_LOG_RL(INFO, "vhost: %s connected (device %d, %u vrings, %" PRIu64 " ms after start)",
 		  path, vid, rte_vhost_get_vring_num(vid), vs_now_ms() - vs_st.start_ms);
 	return 0;
@@ -100,7 +105,9 @@ static void destroy_device(int vid)
 	rte_vhost_get_ifname(vid, path, sizeof(path));
 	if (rt == NULL || atomic_load(&rt->vid) != vid)
 		return;
+	pthread_mutex_lock(&vid_lock);
 	atomic_store_explicit(&rt->vid, -1, memory_order_release);
+	pthread_mutex_unlock(&vid_lock);
 	atomic_store(&rt->link_up, 0);
 	/* rte_vhost frees the device when we return: wait out workers using it. */
 	rte_rcu_qsbr_synchronize(vs_dp.qsbr, RTE_QSBR_THRID_INVALID);
@@ -123,6 +130,20 @@ static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 	else
 		atomic_fetch_and(mask, ~bit);
 	return 0;
+}
+
+uint16_t vs_port_vhost_inject(struct vs_port_rt *rt, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent = 0;
+
+	pthread_mutex_lock(&vid_lock);
+	int vid = atomic_load_explicit(&rt->vid, memory_order_acquire);
+	uint32_t en = atomic_load(&rt->rx_enabled);
+	if (vid >= 0 && en != 0)
+		sent = rte_vhost_enqueue_burst(vid, (uint16_t)(__builtin_ctz(en) * 2), pkts, n);
+	pthread_mutex_unlock(&vid_lock);
+	rte_pktmbuf_free_bulk(pkts, n);	/* rte_vhost copied what it took */
+	return sent;
 }
 
 static const struct rte_vhost_device_ops vhost_ops = {

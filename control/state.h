@@ -27,6 +27,11 @@ struct vs_port {
 	struct vs_police_cfg police_cfg;
 	uint32_t police_id;
 	struct vs_qos *qos;	/* egress scheduler, NULL without qos_rate */
+	/* announce.c: the connection (rt->connects) being announced to, rounds sent, when next */
+	uint32_t announce_conn;
+	uint8_t announce_rounds;
+	uint64_t announce_next_ms;
+	uint64_t announced;	/* gratuitous ARP / unsolicited NA frames the guest took */
 };
 
 struct vs_state {
@@ -73,6 +78,12 @@ int vs_port_rt_create(const struct vs_port_cfg *cfg, struct vs_port_rt **out, st
 /* Call only once no snapshot references rt any more. */
 void vs_port_rt_destroy(const struct vs_port_cfg *cfg, struct vs_port_rt *rt);
 void vs_ports_poll_links(void);
+/* Control thread: frames straight into a connected guest's first enabled RX ring, next to
+ * the workers (rte_vhost serialises them per ring). Frees them all; returns how many the
+ * guest took (0 when it is not connected). */
+uint16_t vs_port_vhost_inject(struct vs_port_rt *rt, struct rte_mbuf **pkts, uint16_t n);
+/* Control thread, every few ms: gratuitous ARP / unsolicited NA to guests that connected. */
+void vs_announce_run(void);
 json_t *vs_bond_to_json(uint16_t slot);	/* a bond port's mode, members, LACP state */
 
 /* qos.c: a port's egress scheduler (*out NULL when cfg has no qos_rate). */

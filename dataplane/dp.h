@@ -63,6 +63,7 @@ struct vs_port_rt {
 	_Atomic uint32_t rx_enabled;	// vhost: bit q = guest RX ring of pair q enabled. vhost: w
 	_Atomic uint32_t tx_enabled;	// vhost: bit q = guest TX ring of pair q enabled. vhost: w
 	_Atomic uint32_t link_up;	// dpdk: cp: w from LSC poll; vhost: w on connect
+	_Atomic uint32_t connects;	// vhost: connections so far. vhost thread: w; cp: r
 	/* the port has as many learned MACs as its mac_limit: workers report no new sources */
 	_Atomic uint8_t macs_full;	// cp: w; dp: r
 	bool lacp;	// bond in 802.3ad mode: needs tx calls even when idle. cp: w at creation

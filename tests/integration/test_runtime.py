@@ -5,6 +5,7 @@ restarts, and a vswd restart under running VMs."""
 import time
 import unittest
 
+import pkt
 from peer import Peer, eth_frame, parse_eth
 from vswlib import PEER, Churn, Switch, vm_port
 
@@ -140,6 +141,58 @@ class RuntimeTest(unittest.TestCase):
         sw.wait_link(['vm3'])
         self.p.send(0, eth_frame(BCAST, A, payload=b'again'))
         self.assertEqual(p3.wait(0, 1, 2000), 1, 'traffic reaches the restarted VM')
+
+    def test_connecting_vm_is_told_its_neighbours(self):
+        """A guest that (re)connects gets a gratuitous ARP / unsolicited NA for each access port
+        of its VLAN with a configured MAC and addresses (after a vswd restart its ARP cache was
+        flushed on carrier loss, and it would otherwise wait 1 s to ask again)."""
+        sw = self.sw
+        n1, n2 = '02:00:00:00:01:01', '02:00:00:00:02:02'
+        sw.call('port.add', name='n1', socket=sw.path('n1.sock'), vlan=2003, mac=n1,
+                ips='10.0.0.11,fd00::11')
+        sw.call('port.add', name='n2', socket=sw.path('n2.sock'), vlan=2004, mac=n2,
+                ips='10.0.1.12')  # another VLAN: never announced into 2003
+        sw.call('port.add', name='n3', socket=sw.path('n3.sock'), vlan=2003,
+                ips='10.0.0.13')  # no MAC configured: nothing to announce
+        sw.call('port.add', name='vm3', socket=sw.path('vm3.sock'), vlan=2003)
+
+        def heard(tag):
+            p3 = self.peer([sw.path('vm3.sock')], [True], tag)
+            sw.wait_link(['vm3'])
+            time.sleep(0.8)  # the rounds: at the connect, 0.1 s and 0.5 s after
+            frames = p3.recv(0)
+            p3.close()
+            return frames
+
+        frames = heard('e')
+        got = [pkt.parse(f) for f in frames]
+        garps = [f for f in got if f['ethertype'] == pkt.ETH_ARP]
+        nas = [f for f in got if f.get('proto') == 'icmp6' and f['icmp_type'] == pkt.ND_NA]
+        # the first rounds may find the peer's RX ring not yet filled (a running guest's is
+        # full); the 0.5 s one lands
+        self.assertIn(len(garps), (1, 2, 3), f'one gratuitous ARP per round: {got}')
+        for f in garps:
+            self.assertEqual((f['dst_mac'], f['src_mac'], f['arp_op'], f['arp_sha'],
+                              f['arp_spa'], f['arp_tpa'], f['vlan']),
+                             (BCAST, n1, 1, n1, '10.0.0.11', '10.0.0.11', None))
+        self.assertEqual(len(nas), len(garps), f'one unsolicited NA per round: {got}')
+        for f in nas:
+            self.assertEqual((f['dst_mac'], f['src_mac'], f['src'], f['dst'], f['nd_target'],
+                              f['ttl']), ('33:33:00:00:00:01', n1, 'fd00::11', 'ff02::1',
+                                          'fd00::11', 255))
+        self.assertTrue(all(pkt.checksums_ok(f) for f, d in zip(frames, got)
+                            if d.get('proto') == 'icmp6'), 'ICMPv6 checksums are right')
+        self.assertFalse([f for f in got if f['src_mac'] == n2], 'nothing from VLAN 2004')
+        self.assertEqual(len(got), 2 * len(garps), f'nothing else: {got}')
+        self.assertEqual(sw.port('vm3')['neighbours_announced'], len(got))
+        self.assertEqual(sw.port('vm3')['connects'], 1)
+        # the next connection is told again
+        deadline = time.monotonic() + 10
+        while sw.port('vm3')['link'] != 'down' and time.monotonic() < deadline:
+            time.sleep(0.1)
+        again = [pkt.parse(f) for f in heard('f')]
+        self.assertIn(len([f for f in again if f['ethertype'] == pkt.ETH_ARP]), (1, 2, 3))
+        self.assertEqual(sw.port('vm3')['connects'], 2)
 
     def test_vswd_restart_keeps_vms(self):
         sw = self.sw
