@@ -6,13 +6,14 @@
  * ARP and ND entries, the request it sends for a peer while the link is down is lost, and it
  * asks again only after retrans_time_ms (1 s): perf/restart.sh measured the first reply ~1.03 s
  * after the new vswd started, of which vswd's own start was ~0.25 s. So when a guest's device
- * comes up, the control thread sends it, for every other access port of its VLAN whose MAC and
- * addresses are configured (what the CNI and IPAM declared, and what ip_spoofchk enforces), a
- * gratuitous ARP per IPv4 address and an unsolicited neighbour advertisement per IPv6 one,
- * at the connect and twice more (0.1 s and 0.5 s after), for a guest not ready at the first. A guest with an
- * unresolved entry for one of them takes the address (Linux updates an existing entry from
- * either) and sends what it queued; a guest without one ignores them. They say nothing a VM
- * could not learn by asking on its VLAN.
+ * comes up, the control thread sends it, for every other access port of its VLAN and namespace
+ * whose MAC and addresses are configured and enforced (spoofchk and ip_spoofchk: what the CNI
+ * and IPAM declared is all that VM can send), a gratuitous ARP per IPv4 address and an
+ * unsolicited neighbour advertisement per IPv6 one, at the connect and twice more (0.1 s and
+ * 0.5 s after) for a guest not ready at the first. A guest with an unresolved entry for one of
+ * them takes the address (Linux updates an existing entry from either) and sends what it
+ * queued; a guest without one ignores them. Addresses `to` itself has, or two ports claim, are
+ * left out. Peers behind the uplink (the gateway) are not known here and not announced.
  *
  * Built by hand: DPDK has no ARP/ND announcer (rte_net_make_rarp_packet is RARP, which only
  * teaches switches where a MAC is).
@@ -31,6 +32,7 @@
 /* when to send, in ms after the connect: a guest whose RX ring is still empty at the first
  * (one that is booting, or a virtio-user peer) takes a later one */
 static const uint16_t round_ms[] = { 0, 100, 500 };
+#define ANNOUNCE_MIN_GAP_MS 1000	/* between two sequences to one port */
 #define ANNOUNCE_MIN_FRAME 60	/* Ethernet minimum without FCS */
 
 static const struct rte_ether_addr bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
@@ -112,7 +114,46 @@ static struct rte_mbuf *unsolicited_na(const uint8_t mac[6], const uint8_t ip[16
 	return m;
 }
 
-/* Every binding of the access ports sharing `to`'s VLAN, into `to`'s guest. */
+static bool same_ip(const struct vs_ip *a, const struct vs_ip *b)
+{
+	return a->family == b->family && memcmp(a->addr, b->addr, a->family == 4 ? 4 : 16) == 0;
+}
+
+static bool port_has_ip(const struct vs_port *p, const struct vs_ip *ip)
+{
+	for (uint8_t k = 0; k < p->cfg.np.n_ips; k++)
+		if (same_ip(&p->cfg.np.ips[k], ip))
+			return true;
+	return false;
+}
+
+/* A port whose binding may be announced into `to`'s VLAN: an access port of that VLAN and
+ * namespace whose MAC and addresses the switch enforces (spoofchk and ip_spoofchk), so what is
+ * announced is what that VM can send; never `to` itself or a port with `to`'s MAC. */
+static bool announceable(const struct vs_port *q, const struct vs_port *to)
+{
+	const struct vs_netpol_port *n = &q->cfg.np;
+	return q->in_use && q != to && q->cfg.mode == VS_MODE_ACCESS &&
+	       q->cfg.vlan == to->cfg.vlan && strcmp(n->ns, to->cfg.np.ns) == 0 && n->has_mac &&
+	       n->spoofchk && n->ip_spoofchk &&
+	       !(to->cfg.np.has_mac && memcmp(n->mac, to->cfg.np.mac, 6) == 0);
+}
+
+/* An address is announced only if `to` does not have it too and no other announceable port
+ * claims it (two VMs configured with one address: the guest is better left to ask). */
+static bool ip_unique(const struct vs_port *q, const struct vs_ip *ip, const struct vs_port *to)
+{
+	if (port_has_ip(to, ip))
+		return false;
+	for (int i = 0; i < VS_MAX_PORTS; i++) {
+		const struct vs_port *o = &vs_st.ports[i];
+		if (o != q && o->in_use && o->cfg.vlan == to->cfg.vlan && port_has_ip(o, ip))
+			return false;
+	}
+	return true;
+}
+
+/* The bindings of the ports announceable into `to`, into `to`'s guest. */
 static void announce_to(struct vs_port *to)
 {
 	struct rte_mbuf *burst[32];
@@ -120,24 +161,25 @@ static void announce_to(struct vs_port *to)
 
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
 		const struct vs_port *q = &vs_st.ports[i];
-		if (!q->in_use || q == to || q->cfg.mode != VS_MODE_ACCESS ||
-		    q->cfg.vlan != to->cfg.vlan || !q->cfg.np.has_mac)
+		if (!announceable(q, to))
 			continue;
 		for (uint8_t k = 0; k < q->cfg.np.n_ips; k++) {
 			const struct vs_ip *ip = &q->cfg.np.ips[k];
+			if (!ip_unique(q, ip, to))
+				continue;
 			struct rte_mbuf *m = ip->family == 4 ? garp(q->cfg.np.mac, ip->addr)
 							     : unsolicited_na(q->cfg.np.mac, ip->addr);
 			if (m == NULL)
 				continue;	/* out of mbufs: the guest asks again itself */
 			burst[n++] = m;
 			if (n == RTE_DIM(burst)) {
-				to->announced += vs_port_vhost_inject(to->rt, burst, n);
+				to->announce.frames += vs_port_vhost_inject(to->rt, burst, n);
 				n = 0;
 			}
 		}
 	}
 	if (n > 0)
-		to->announced += vs_port_vhost_inject(to->rt, burst, n);
+		to->announce.frames += vs_port_vhost_inject(to->rt, burst, n);
 }
 
 void vs_announce_run(void)
@@ -146,20 +188,27 @@ void vs_announce_run(void)
 
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
 		struct vs_port *p = &vs_st.ports[i];
-		if (!p->in_use || p->rt->type != VS_PORT_VHOST)
+		if (!p->in_use || p->rt->type != VS_PORT_VHOST || p->cfg.mode != VS_MODE_ACCESS)
 			continue;
 		uint32_t conn = atomic_load(&p->rt->connects);
-		if (conn != p->announce_conn) {	/* the guest (re)connected: start over */
-			p->announce_conn = conn;
-			p->announce_rounds = 0;
-			p->announce_next_ms = now;
+		if (conn != p->announce.conn) {	/* the guest (re)connected: start over */
+			p->announce.conn = conn;
+			p->announce.rounds = 0;
+			/* A guest resetting its device in a loop reconnects as often as it likes:
+			 * at most one sequence a second, so it cannot keep this thread busy. */
+			uint64_t start = now;
+			if (p->announce.started_ms != 0 &&
+			    start < p->announce.started_ms + ANNOUNCE_MIN_GAP_MS)
+				start = p->announce.started_ms + ANNOUNCE_MIN_GAP_MS;
+			p->announce.started_ms = start;
+			p->announce.next_ms = start;
 		}
-		if (p->announce_rounds >= RTE_DIM(round_ms) || now < p->announce_next_ms)
+		if (p->announce.rounds >= RTE_DIM(round_ms) || now < p->announce.next_ms)
 			continue;
-		if (++p->announce_rounds < RTE_DIM(round_ms))
-			p->announce_next_ms += round_ms[p->announce_rounds] -
-					       round_ms[p->announce_rounds - 1];
-		if (p->cfg.mode == VS_MODE_ACCESS)
+		if (++p->announce.rounds < RTE_DIM(round_ms))
+			p->announce.next_ms = p->announce.started_ms + round_ms[p->announce.rounds];
+		/* nothing to build for a guest that is gone again or has no RX ring up */
+		if (atomic_load(&p->rt->vid) >= 0 && atomic_load(&p->rt->rx_enabled) != 0)
 			announce_to(p);
 	}
 }

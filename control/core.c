@@ -66,6 +66,7 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 		return vs_err_set(e, ENOSPC, prefix, "all %d port slots are in use", VS_MAX_PORTS);
 
 	struct vs_port *p = &vs_st.ports[slot];
+	memset(&p->announce, 0, sizeof(p->announce));	/* before the guest can connect */
 	if ((rc = vs_port_rt_create(cfg, &p->rt, e)) < 0) {
 		err_prefix(e, prefix);
 		return rc;

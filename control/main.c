@@ -91,13 +91,13 @@ static int eal_args(const struct vs_config *c, char **argv, char *store, size_t 
 		 * come back. With a limit, hugepages are taken as the tables and pools need them.
 		 * --socket-limit takes one value per NUMA node, by position: up to the last one. */
 		int last = 0;
-		for (int node = 1; node < 16; node++) {
+		for (int node = 1; node < RTE_MAX_NUMA_NODES; node++) {
 			char d[64];
 			snprintf(d, sizeof(d), "/sys/devices/system/node/node%d", node);
 			if (access(d, F_OK) == 0)
 				last = node;
 		}
-		char lim[16 * 12] = "";
+		char lim[RTE_MAX_NUMA_NODES * 12] = "";
 		for (int node = 0, l = 0; node <= last; node++)
 			l += snprintf(lim + l, sizeof(lim) - (size_t)l, "%s%u", node ? "," : "",
 				      c->dpdk.memory_mb);

@@ -41,7 +41,9 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vhost_reg reg[VS_MAX_PORTS];	// guarded by reg_lock
 /* Held by the control thread while it writes into a guest's ring (vs_port_vhost_inject) and
  * by destroy_device while the vid goes: rte_vhost frees the device once that returns. Workers
- * never take it; they are covered by the RCU grace period. */
+ * never take it; they are covered by the RCU grace period. No deadlock with the vring locks:
+ * DPDK 22.11 calls destroy_device holding none (GET_VRING_BASE and RESET_OWNER are not run
+ * under lock_all_queue_pairs, for this very reason; a socket close holds none either). */
 static pthread_mutex_t vid_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct vs_port_rt *reg_find(int vid)
@@ -116,6 +118,8 @@ static void destroy_device(int vid)
 	VS_LOG_RL(INFO, "vhost: %s disconnected (device %d)", path, vid);
 }
 
+/* rte_vhost calls this with every vring lock of the device held: it must never take vid_lock
+ * (vs_port_vhost_inject holds that while it waits for a vring lock). */
 static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 {
 	struct vs_port_rt *rt = reg_find(vid);

@@ -27,11 +27,14 @@ struct vs_port {
 	struct vs_police_cfg police_cfg;
 	uint32_t police_id;
 	struct vs_qos *qos;	/* egress scheduler, NULL without qos_rate */
-	/* announce.c: the connection (rt->connects) being announced to, rounds sent, when next */
-	uint32_t announce_conn;
-	uint8_t announce_rounds;
-	uint64_t announce_next_ms;
-	uint64_t announced;	/* gratuitous ARP / unsolicited NA frames the guest took */
+	/* announce.c, zeroed when the slot is taken: the connection (rt->connects) being
+	 * announced to, rounds sent, when the next is due and when this sequence started */
+	struct {
+		uint32_t conn;
+		uint8_t rounds;
+		uint64_t next_ms, started_ms;
+		uint64_t frames;	/* gratuitous ARP / unsolicited NA frames the guest took */
+	} announce;
 };
 
 struct vs_state {

@@ -69,7 +69,7 @@ json_t *vs_port_to_json(uint16_t slot)
 		json_object_set_new(o, "tx_rings_enabled",
 				    json_integer(__builtin_popcount(atomic_load(&p->rt->tx_enabled))));
 		json_object_set_new(o, "connects", json_integer(atomic_load(&p->rt->connects)));
-		json_object_set_new(o, "neighbours_announced", json_integer((json_int_t)p->announced));
+		json_object_set_new(o, "neighbours_announced", json_integer((json_int_t)p->announce.frames));
 	} else {
 		json_object_set_new(o, "ethdev_port", json_integer(p->rt->eth_port));
 	}
