@@ -22,7 +22,6 @@
 
 #include <rte_arp.h>
 #include <rte_ether.h>
-#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 

@@ -62,6 +62,26 @@ static int load_config(const char *path, struct vs_config *c)
 }
 
 /* EAL arguments from the config: lcore 0 on main_cpu, lcores 1..n on workers.cpus. */
+/*
+ * EAL's --socket-limit value: memory_mb for every NUMA node up to the last one present (it
+ * takes one value per node, by position). A cap, not a reservation: -m would have EAL fault in
+ * (and the kernel zero) all of memory_mb at every start, ~0.6 s per GiB, while guests wait for
+ * the switch to come back; with a limit, hugepages are taken as the tables and pools need them.
+ */
+static void socket_limit(uint32_t memory_mb, char *buf, size_t len)
+{
+	int last = 0;
+	for (int node = 1; node < RTE_MAX_NUMA_NODES; node++) {
+		char d[64];
+		snprintf(d, sizeof(d), "/sys/devices/system/node/node%d", node);
+		if (access(d, F_OK) == 0)
+			last = node;
+	}
+	size_t l = 0;
+	for (int node = 0; node <= last && l < len; node++)
+		l += (size_t)snprintf(buf + l, len - l, "%s%u", node ? "," : "", memory_mb);
+}
+
 static int eal_args(const struct vs_config *c, char **argv, char *store, size_t len)
 {
 	int argc = 0;
@@ -86,21 +106,8 @@ static int eal_args(const struct vs_config *c, char **argv, char *store, size_t 
 		ARG("-m");
 		ARG("%u", c->dpdk.memory_mb);
 	} else {
-		/* A cap, not a reservation: -m would have EAL fault in (and the kernel zero) all of
-		 * memory_mb at every start, ~0.6 s per GiB, while guests wait for the switch to
-		 * come back. With a limit, hugepages are taken as the tables and pools need them.
-		 * --socket-limit takes one value per NUMA node, by position: up to the last one. */
-		int last = 0;
-		for (int node = 1; node < RTE_MAX_NUMA_NODES; node++) {
-			char d[64];
-			snprintf(d, sizeof(d), "/sys/devices/system/node/node%d", node);
-			if (access(d, F_OK) == 0)
-				last = node;
-		}
-		char lim[RTE_MAX_NUMA_NODES * 12] = "";
-		for (int node = 0, l = 0; node <= last; node++)
-			l += snprintf(lim + l, sizeof(lim) - (size_t)l, "%s%u", node ? "," : "",
-				      c->dpdk.memory_mb);
+		char lim[RTE_MAX_NUMA_NODES * 12];
+		socket_limit(c->dpdk.memory_mb, lim, sizeof(lim));
 		ARG("--socket-limit");
 		ARG("%s", lim);
 	}
@@ -215,8 +222,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * With hugepages, EAL may take up to dpdk.memory_mb (its --socket-limit): check at start that
- * the pool has that much free and say so clearly, rather than failing later on a port add. vswd never changes the pool (vm.nr_hugepages): the node's VMs use it
- * too, and resizing it at every start would take pages from them or fail half-way.
+ * the pool has that much free and say so clearly, rather than failing later on a port add.
+ * vswd never changes the pool (vm.nr_hugepages): the node's VMs use it too, and resizing it at
+ * every start would take pages from them or fail half-way.
  */
 static int hugepages_check(const struct vs_config *c)
 {
