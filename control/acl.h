@@ -20,6 +20,9 @@ struct vs_ct *vs_ct_create(const struct vs_conntrack_cfg *cfg);
 void vs_ct_destroy(struct vs_ct *ct);
 /* Once a second: delete expired and dead connections (waits a grace period). */
 void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now);
+/* After a port is removed and no worker sees it: delete its connections and datagrams. */
+void vs_ct_forget_port(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
+		       uint16_t slot);
 json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
 		      size_t limit);
 

@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "log.h"
+#include "state.h"
 
 static const char *const state_names[] = { "new", "established", "fin", "closed", "dead" };
 
@@ -31,6 +32,7 @@ static int frags_init(struct vs_frags *fr, const struct vs_conntrack_cfg *cfg)
 			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD,
 	};
 	fr->size = cfg->fragments;
+	fr->per_port = cfg->fragments_per_port;
 	fr->h = rte_hash_create(&hp);
 	if (fr->h == NULL)
 		return -ENOMEM;
@@ -45,6 +47,7 @@ struct vs_ct *vs_ct_create(const struct vs_conntrack_cfg *cfg)
 	if (ct == NULL)
 		return NULL;
 	ct->size = cfg->size;
+	ct->per_port = cfg->per_port;
 	/* two keys per connection, and headroom against cuckoo collisions */
 	uint32_t entries = 2 * cfg->size + cfg->size / 2;
 	struct rte_hash_parameters hp = {
@@ -123,29 +126,40 @@ static void release(struct vs_ct *ct, const int32_t *freed, uint32_t n)
 		if (atomic_load_explicit(&ct->link[p], memory_order_relaxed) == (p << 1) + 1) {
 			atomic_store_explicit(&ct->conns[p].live, 0, memory_order_relaxed);
 			atomic_fetch_sub_explicit(&ct->count, 1, memory_order_relaxed);
+			atomic_fetch_sub_explicit(&ct->port_count[ct->conns[p].charged], 1,
+						  memory_order_relaxed);
 		}
 		atomic_store_explicit(&ct->link[p], VS_CT_LINK_NONE, memory_order_release);
 		rte_hash_free_key_with_position(ct->h, (int32_t)p);
 	}
 }
 
-/* Expires datagrams not seen for the fragment timeout; their slots are reused only after a
- * grace period, so a worker holding a position never sees another datagram's entry. */
-static void frags_expire(struct vs_frags *fr, uint32_t timeout, uint32_t now)
+/* Expires datagrams not seen for the fragment timeout, and those of port `gone` (or none:
+ * VS_PORT_NONE); their slots are reused only after a grace period, so a worker holding a
+ * position never sees another datagram's entry. */
+static void frags_expire(struct vs_frags *fr, uint32_t timeout, uint32_t now, uint16_t gone)
 {
 	int32_t freed[1024];
 	uint32_t n = 0;
 
 	for (uint32_t pos = 0; pos < fr->n_pos; pos++) {
 		struct vs_frag_entry *e = &fr->e[pos];
-		if (!atomic_load_explicit(&e->live, memory_order_acquire) ||
-		    now - atomic_load_explicit(&e->last_seen, memory_order_relaxed) < timeout)
+		if (!atomic_load_explicit(&e->live, memory_order_acquire))
+			continue;
+		/* 0: the worker that made it live has not charged it yet */
+		uint16_t charged = atomic_load_explicit(&e->charged, memory_order_acquire);
+		if (charged == 0)
+			continue;
+		if (now - atomic_load_explicit(&e->last_seen, memory_order_relaxed) < timeout &&
+		    e->in_port != gone && e->out_port != gone)
 			continue;
 		void *k;
 		if (rte_hash_get_key_with_position(fr->h, (int32_t)pos, &k) == 0)
 			rte_hash_del_key(fr->h, k);
 		atomic_store_explicit(&e->live, 0, memory_order_release);
+		atomic_store_explicit(&e->charged, 0, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&fr->count, 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&fr->port_count[charged - 1], 1, memory_order_relaxed);
 		fr->expired++;
 		freed[n++] = (int32_t)pos;
 		if (n == sizeof(freed) / sizeof(freed[0])) {
@@ -162,9 +176,11 @@ static void frags_expire(struct vs_frags *fr, uint32_t timeout, uint32_t now)
 	}
 }
 
-void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now)
+/* Deletes what timed out, and everything of port `gone` (VS_PORT_NONE: none). */
+static void sweep(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
+		  uint16_t gone)
 {
-	frags_expire(&ct->frags, cfg->fragment, now);
+	frags_expire(&ct->frags, cfg->fragment, now, gone);
 
 	int32_t freed[1024];
 	uint32_t n = 0;
@@ -176,7 +192,7 @@ void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t
 		struct vs_ct_conn *c = &ct->conns[pos];
 		uint32_t seen = atomic_load_explicit(&c->last_seen, memory_order_relaxed);
 		uint32_t to = timeout(c, cfg);
-		if (to != 0 && now - seen < to)
+		if (to != 0 && now - seen < to && c->in_port != gone && c->out_port != gone)
 			continue;
 		if (atomic_load_explicit(&c->state, memory_order_relaxed) == VS_CT_DEAD)
 			ct->deleted_dead++;
@@ -199,6 +215,20 @@ void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t
 		release(ct, freed, n);
 }
 
+void vs_ct_expire(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now)
+{
+	sweep(ct, cfg, now, VS_PORT_NONE);
+}
+
+/* A removed port's connections and datagrams go with it: a port that takes its slot next
+ * starts with its whole share, and no reply finds a path to it through them. */
+void vs_ct_forget_port(struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
+		       uint16_t slot)
+{
+	if (ct != NULL)	/* NULL: unit tests without a data path */
+		sweep(ct, cfg, now, slot);
+}
+
 static json_t *tuple_json(const struct vs_ct_key *k)
 {
 	struct vs_ip a = { .family = k->family }, b = { .family = k->family };
@@ -211,11 +241,28 @@ static json_t *tuple_json(const struct vs_ct_key *k)
 			 s, "dst", d, "sport", k->sport, "dport", k->dport);
 }
 
+/* What each port holds of its shares, for ports holding any. */
+static json_t *ports_json(const struct vs_ct *ct)
+{
+	json_t *o = json_object();
+	for (uint16_t p = 0; p < VS_MAX_PORTS; p++) {
+		uint32_t conns = atomic_load_explicit(&ct->port_count[p], memory_order_relaxed);
+		uint32_t frags = atomic_load_explicit(&ct->frags.port_count[p], memory_order_relaxed);
+		if ((conns == 0 && frags == 0) || !vs_st.ports[p].in_use)
+			continue;
+		json_object_set_new(o, vs_st.ports[p].cfg.name,
+				    json_pack("{s:I, s:I}", "connections", (json_int_t)conns,
+					      "fragments", (json_int_t)frags));
+	}
+	return o;
+}
+
 json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg, uint32_t now,
 		      size_t limit)
 {
 	uint64_t created = 0, revalidated = 0, revoked = 0, full = 0;
 	uint64_t frag_tracked = 0, frag_no_first = 0, frag_full = 0, off_path = 0;
+	uint64_t port_limit = 0, frag_port_limit = 0;
 	uint32_t states[5] = { 0 };
 	json_t *list = json_array();
 
@@ -230,6 +277,8 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 			full += d[VS_DROP_CONNTRACK_FULL];
 			frag_no_first += d[VS_DROP_FRAG_NO_FIRST];
 			frag_full += d[VS_DROP_FRAG_TABLE_FULL];
+			port_limit += d[VS_DROP_CONNTRACK_PORT_LIMIT];
+			frag_port_limit += d[VS_DROP_FRAG_PORT_LIMIT];
 		}
 	}
 	for (uint32_t pos = 0; pos < ct->n_pos; pos++) {
@@ -251,10 +300,12 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 	for (int i = 0; i < 5; i++)
 		json_object_set_new(by_state, state_names[i], json_integer(states[i]));
 	json_t *frags = json_pack(
-		"{s:I, s:I, s:I, s:I, s:I, s:I}", "size", (json_int_t)ct->frags.size, "count",
-		(json_int_t)atomic_load_explicit(&ct->frags.count, memory_order_relaxed), "tracked",
-		(json_int_t)frag_tracked, "expired", (json_int_t)ct->frags.expired, "no_first_drops",
-		(json_int_t)frag_no_first, "full_drops", (json_int_t)frag_full);
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "size", (json_int_t)ct->frags.size,
+		"count", (json_int_t)atomic_load_explicit(&ct->frags.count, memory_order_relaxed),
+		"tracked", (json_int_t)frag_tracked, "expired", (json_int_t)ct->frags.expired,
+		"no_first_drops", (json_int_t)frag_no_first, "full_drops", (json_int_t)frag_full,
+		"per_port", (json_int_t)ct->frags.per_port, "port_limit_drops",
+		(json_int_t)frag_port_limit);
 	json_t *r = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "size",
 			 (json_int_t)ct->size, "count",
 			 (json_int_t)atomic_load_explicit(&ct->count, memory_order_relaxed),
@@ -264,5 +315,8 @@ json_t *vs_ct_to_json(const struct vs_ct *ct, const struct vs_conntrack_cfg *cfg
 			 "states", by_state, "timeouts", vs_conntrack_to_json(cfg), "connections",
 			 list, "fragments", frags);
 	json_object_set_new(r, "off_path", json_integer((json_int_t)off_path));
+	json_object_set_new(r, "per_port", json_integer((json_int_t)ct->per_port));
+	json_object_set_new(r, "port_limit_drops", json_integer((json_int_t)port_limit));
+	json_object_set_new(r, "ports", ports_json(ct));
 	return r;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "acl.h"
 #include "allow.h"
 #include "log.h"
 #include "netpol.h"
@@ -111,8 +112,10 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 		p->in_use = true;
 		return -e->code;
 	}
-	/* No worker sees the port any more: its MACs and runtime can go. */
+	/* No worker sees the port any more: its MACs, connections and runtime can go. */
 	vs_fdb_flush(vs_dp.fdb, 0, (uint16_t)slot, true);
+	vs_ct_forget_port(vs_dp.ct, &vs_st.cfg->conntrack,
+			  atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed), (uint16_t)slot);
 	vs_qos_destroy(p->qos);
 	p->qos = NULL;
 	vs_port_rt_destroy(&p->cfg, p->rt);

@@ -86,6 +86,8 @@ struct vs_conntrack_cfg {
 	uint32_t udp_new, udp_established, icmp, other;
 	uint32_t fragments;	/* fragmented datagrams tracked at once */
 	uint32_t fragment;	/* timeout of a datagram's fragment entry */
+	/* what one VM port may hold of each table (dataplane/policy.c: charged_port) */
+	uint32_t per_port, fragments_per_port;
 };
 
 /* Ingress policer: srTCM (RFC 2697) when peak_rate_bps is 0, else trTCM (RFC 2698). Rates

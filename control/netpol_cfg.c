@@ -335,6 +335,21 @@ void vs_conntrack_defaults(struct vs_conntrack_cfg *c)
 					.udp_established = 180, .icmp = 30, .other = 60,
 					/* Linux keeps a datagram's fragments 30 s (ipfrag_time) */
 					.fragments = 65536, .fragment = 30 };
+	c->per_port = c->size / 4;
+	c->fragments_per_port = c->fragments / 4;
+}
+
+/* A per-port share: at most the table, a quarter of it when not given. */
+static int share_check(const json_t *o, const char *key, uint32_t table, uint32_t *share,
+		       struct vs_err *e)
+{
+	char f[64];
+	snprintf(f, sizeof(f), "conntrack.%s", key);
+	if (json_object_get(o, key) == NULL)
+		*share = table / 4;
+	else if (*share > table)
+		return vs_err_set(e, ERANGE, f, "%u: more than the table holds (%u)", *share, table);
+	return 0;
 }
 
 int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct vs_err *e)
@@ -364,6 +379,15 @@ int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct v
 			n.fragments = (uint32_t)x;
 			continue;
 		}
+		if (strcmp(key, "per_port") == 0 || strcmp(key, "fragments_per_port") == 0) {
+			if (x > (1 << 24))
+				return vs_err_set(e, ERANGE, f, "%lld: 1..%d", x, 1 << 24);
+			if (strcmp(key, "per_port") == 0)
+				n.per_port = (uint32_t)x;
+			else
+				n.fragments_per_port = (uint32_t)x;
+			continue;
+		}
 		size_t i;
 		for (i = 0; i < N_CT_TIMEOUTS; i++)
 			if (strcmp(key, ct_timeouts[i].name) == 0)
@@ -374,14 +398,18 @@ int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct v
 			return vs_err_set(e, ERANGE, f, "%lld: at most 30 days", x);
 		*(uint32_t *)((char *)&n + ct_timeouts[i].off) = (uint32_t)x;
 	}
+	if (share_check(o, "per_port", n.size, &n.per_port, e) < 0 ||
+	    share_check(o, "fragments_per_port", n.fragments, &n.fragments_per_port, e) < 0)
+		return -e->code;
 	*c = n;
 	return 0;
 }
 
 json_t *vs_conntrack_to_json(const struct vs_conntrack_cfg *c)
 {
-	json_t *o = json_pack("{s:I, s:I}", "size", (json_int_t)c->size, "fragments",
-			      (json_int_t)c->fragments);
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I}", "size", (json_int_t)c->size, "fragments",
+			      (json_int_t)c->fragments, "per_port", (json_int_t)c->per_port,
+			      "fragments_per_port", (json_int_t)c->fragments_per_port);
 	for (size_t i = 0; i < N_CT_TIMEOUTS; i++)
 		json_object_set_new(o, ct_timeouts[i].name,
 				    json_integer(*(const uint32_t *)((const char *)c +

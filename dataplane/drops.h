@@ -49,7 +49,8 @@
 
 /* vlan_demux.c: spoof check (counted on the sending port); policy.c: network policy (counted on the
  * port whose policy denied: the receiver for ingress, the sender for egress; policy_unclassified,
- * frag_* and conntrack_full on the sender) */
+ * frag_no_first, frag_table_full and conntrack_full on the sender; the *_port_limit ones on the
+ * VM port whose share of the table is used up) */
 #define VS_DROPS_POLICY(X)                                                     \
 	X(SPOOF_MAC, "spoof_mac")                                             \
 	X(SPOOF_IP, "spoof_ip")                                               \
@@ -59,7 +60,9 @@
 	X(CONNTRACK_FULL, "conntrack_full")                                   \
 	X(POLICY_UNCLASSIFIED, "policy_unclassified")                         \
 	X(FRAG_NO_FIRST, "frag_no_first")                                     \
-	X(FRAG_TABLE_FULL, "frag_table_full")
+	X(FRAG_TABLE_FULL, "frag_table_full")                                 \
+	X(CONNTRACK_PORT_LIMIT, "conntrack_port_limit")                       \
+	X(FRAG_PORT_LIMIT, "frag_port_limit")
 
 #define VS_DROPS(X) VS_DROPS_DEMUX(X) VS_DROPS_POLICE(X) VS_DROPS_POLICY(X) VS_DROPS_L2(X) \
 	VS_DROPS_TX(X) VS_DROPS_QOS(X)

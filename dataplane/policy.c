@@ -238,23 +238,64 @@ static inline uint32_t link_of(uint32_t conn_pos, bool reply)
 	return (conn_pos << 1 | (reply ? 1u : 0u)) + 1;
 }
 
-/* Starts tracking an allowed flow. Returns false when the table is full. */
-static bool ct_create(struct vs_worker *w, struct vs_ct *ct, const struct vs_ct_key *k,
-		      const struct vs_flow *f, uint16_t in_port, uint16_t out_port, uint32_t gen,
-		      uint32_t now)
+/*
+ * The port an entry counts against, so that one VM cannot fill a table every tenant shares:
+ * the VM port that sent the packet, or else (it came in on an uplink) the VM port it is for.
+ */
+static uint16_t charged_port(const struct vs_snapshot *s, const struct vs_pkt_meta *md)
+{
+	const struct vs_port_rt *in = s->ports[md->in_port].rt;
+	if (in != NULL && in->type == VS_PORT_VHOST)
+		return md->in_port;
+	if (md->out_port < VS_MAX_PORTS && s->ports[md->out_port].rt != NULL &&
+	    s->ports[md->out_port].rt->type == VS_PORT_VHOST)
+		return md->out_port;
+	return md->in_port;
+}
+
+/* Takes one entry of a port's share of a table; false when the share is used up. */
+static bool share_take(_Atomic uint32_t *count, uint32_t limit)
+{
+	if (atomic_fetch_add_explicit(count, 1, memory_order_relaxed) < limit)
+		return true;
+	atomic_fetch_sub_explicit(count, 1, memory_order_relaxed);
+	return false;
+}
+
+static void share_return(_Atomic uint32_t *count)
+{
+	atomic_fetch_sub_explicit(count, 1, memory_order_relaxed);
+}
+
+/* Starts tracking an allowed flow. Returns VS_DROP__COUNT when the packet may pass (tracked,
+ * or being tracked by another worker), else why it is dropped. */
+static enum vs_drop ct_create(struct vs_worker *w, struct vs_ct *ct, const struct vs_ct_key *k,
+			      const struct vs_flow *f, const struct vs_pkt_meta *md,
+			      uint16_t charged, uint32_t gen, uint32_t now)
 {
 	if (atomic_load_explicit(&ct->count, memory_order_relaxed) >= ct->size)
-		return false;
+		return VS_DROP_CONNTRACK_FULL;
+	if (!share_take(&ct->port_count[charged], ct->per_port))
+		return VS_DROP_CONNTRACK_PORT_LIMIT;
 	int32_t pos = rte_hash_add_key(ct->h, k);
-	if (pos < 0)
-		return false;
-	if (atomic_load_explicit(&ct->link[pos], memory_order_acquire) != VS_CT_LINK_NONE)
-		return true;	/* another worker got there first, or a dead one waits for deletion */
+	if (pos < 0) {
+		share_return(&ct->port_count[charged]);
+		return VS_DROP_CONNTRACK_FULL;
+	}
+	/* One worker sets a connection up: one that added the same key at the same moment, or
+	 * finds a dead entry waiting for deletion, leaves it be (and its share unused). */
+	uint32_t none = VS_CT_LINK_NONE;
+	if (!atomic_compare_exchange_strong_explicit(&ct->link[pos], &none, VS_CT_LINK_BUSY,
+						     memory_order_acquire, memory_order_acquire)) {
+		share_return(&ct->port_count[charged]);
+		return VS_DROP__COUNT;
+	}
 	struct vs_ct_conn *c = &ct->conns[pos];
 	struct vs_ct_key rk;
 	c->key = *k;
-	c->in_port = in_port;
-	c->out_port = out_port;
+	c->in_port = md->in_port;
+	c->out_port = md->out_port;
+	c->charged = charged;
 	c->rev_pos = -1;
 	atomic_store_explicit(&c->last_seen, now, memory_order_relaxed);
 	atomic_store_explicit(&c->gen, gen, memory_order_relaxed);
@@ -266,22 +307,22 @@ static bool ct_create(struct vs_worker *w, struct vs_ct *ct, const struct vs_ct_
 			      memory_order_relaxed);
 	ct_reverse(&rk, k);
 	int32_t rpos = rte_hash_add_key(ct->h, &rk);
-	bool ok = rpos >= 0 &&
-		  atomic_load_explicit(&ct->link[rpos], memory_order_acquire) == VS_CT_LINK_NONE;
-	if (ok) {
+	none = VS_CT_LINK_NONE;
+	if (rpos >= 0 && atomic_compare_exchange_strong_explicit(
+				 &ct->link[rpos], &none, link_of((uint32_t)pos, true),
+				 memory_order_release, memory_order_relaxed)) {
 		c->rev_pos = rpos;
-		atomic_store_explicit(&ct->link[rpos], link_of((uint32_t)pos, true),
-				      memory_order_release);
 	} else {
-		/* Replies could not be told apart: give the entry up (the control thread
-		 * deletes it) and let this packet through as the policy allowed it. */
+		/* Replies could not be told apart (the reply key is taken, or is this very key):
+		 * give the entry up (the control thread deletes it) and let this packet through
+		 * as the policy allowed it. */
 		atomic_store_explicit(&c->state, VS_CT_DEAD, memory_order_relaxed);
 	}
 	atomic_store_explicit(&ct->link[pos], link_of((uint32_t)pos, false), memory_order_release);
 	atomic_fetch_add_explicit(&ct->count, 1, memory_order_relaxed);
 	atomic_store_explicit(&c->live, 1, memory_order_release);
 	w->ct_created++;
-	return rpos >= 0;
+	return rpos >= 0 ? VS_DROP__COUNT : VS_DROP_CONNTRACK_FULL;
 }
 
 /* ---- fragments ---- */
@@ -297,10 +338,11 @@ static void frag_key(struct vs_frag_key *k, uint16_t vid, const struct vs_flow *
 	memcpy(k->dst, f->dst, 16);
 }
 
-/* Remembers the verdict of a first fragment for the rest of its datagram. Returns false
- * when an allowed datagram cannot be tracked (table full). */
-static bool frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
-			const struct vs_pkt_meta *md, bool allowed, uint32_t gen, uint32_t now)
+/* Remembers the verdict of a first fragment for the rest of its datagram. Returns
+ * VS_DROP__COUNT, or why an allowed datagram cannot be tracked. */
+static enum vs_drop frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
+				const struct vs_pkt_meta *md, uint16_t charged, bool allowed,
+				uint32_t gen, uint32_t now)
 {
 	struct vs_frag_key k;
 	frag_key(&k, md->vid, f);
@@ -310,20 +352,24 @@ static bool frag_record(struct vs_worker *w, struct vs_frags *fr, const struct v
 		pos = rte_hash_lookup(fr->h, &k);
 		if (pos >= 0)
 			atomic_store_explicit(&fr->e[pos].allowed, 0, memory_order_relaxed);
-		return true;
+		return VS_DROP__COUNT;
 	}
 	pos = rte_hash_lookup(fr->h, &k);
 	bool fresh = pos < 0;
 	if (fresh) {
 		if (atomic_load_explicit(&fr->count, memory_order_relaxed) >= fr->size)
-			return false;
+			return VS_DROP_FRAG_TABLE_FULL;
+		if (!share_take(&fr->port_count[charged], fr->per_port))
+			return VS_DROP_FRAG_PORT_LIMIT;
 		pos = rte_hash_add_key(fr->h, &k);
-		if (pos < 0)
-			return false;
+		if (pos < 0) {
+			share_return(&fr->port_count[charged]);
+			return VS_DROP_FRAG_TABLE_FULL;
+		}
 	} else if (!atomic_load_explicit(&fr->e[pos].live, memory_order_acquire)) {
 		/* being expired by the control thread (or set up by another worker): the
 		 * entry is not ours to revive, this datagram goes untracked */
-		return true;
+		return VS_DROP__COUNT;
 	}
 	struct vs_frag_entry *e = &fr->e[pos];
 	e->in_port = md->in_port;
@@ -333,13 +379,19 @@ static bool frag_record(struct vs_worker *w, struct vs_frags *fr, const struct v
 	atomic_store_explicit(&e->last_seen, now, memory_order_relaxed);
 	atomic_store_explicit(&e->gen, gen, memory_order_relaxed);
 	atomic_store_explicit(&e->allowed, 1, memory_order_relaxed);
-	/* Only the worker that added the key makes it live: an entry the control thread is
-	 * deleting is never brought back. */
-	if (fresh && !atomic_exchange_explicit(&e->live, 1, memory_order_release)) {
-		atomic_fetch_add_explicit(&fr->count, 1, memory_order_relaxed);
-		w->frag_tracked++;
+	if (!fresh)
+		return VS_DROP__COUNT;
+	/* Only the worker that added the key makes it live (an entry the control thread is
+	 * deleting is never brought back), and only its share is kept: it names the charged
+	 * port, + 1 so that the control thread can tell an entry not yet charged. */
+	if (atomic_exchange_explicit(&e->live, 1, memory_order_release)) {
+		share_return(&fr->port_count[charged]);
+		return VS_DROP__COUNT;
 	}
-	return true;
+	atomic_store_explicit(&e->charged, (uint16_t)(charged + 1), memory_order_release);
+	atomic_fetch_add_explicit(&fr->count, 1, memory_order_relaxed);
+	w->frag_tracked++;
+	return VS_DROP__COUNT;
 }
 
 /* The entry of a later fragment's datagram, if its first fragment passed on the same path. */
@@ -499,6 +551,16 @@ static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pk
 		p->frag = e;	/* policy changed since its first fragment: check it again */
 }
 
+/* An allowed packet that could not be tracked: a full table counts on the sender, a port's
+ * used-up share on that port. */
+static void drop_untracked(struct vs_worker *w, struct rte_mbuf *m, const struct vs_pkt_meta *md,
+			   uint16_t charged, enum vs_drop d)
+{
+	bool share = d == VS_DROP_CONNTRACK_PORT_LIMIT || d == VS_DROP_FRAG_PORT_LIMIT;
+	w->ports[share ? charged : md->in_port].drops[d]++;
+	rte_pktmbuf_free(m);
+}
+
 uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
 		   uint16_t n)
 {
@@ -533,7 +595,7 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		uint32_t link = pos[k] >= 0 ? atomic_load_explicit(&ct->link[pos[k]],
 								    memory_order_acquire) :
 					      VS_CT_LINK_NONE;
-		if (link == VS_CT_LINK_NONE) {
+		if (link == VS_CT_LINK_NONE || link == VS_CT_LINK_BUSY) {
 			p->tracked_miss = trackable(&p->f);
 			continue;
 		}
@@ -604,7 +666,8 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					atomic_store_explicit(&p->frag->allowed, 0,
 							      memory_order_relaxed);
 				if (p->f.frag == VS_FRAG_FIRST)
-					frag_record(w, &ct->frags, &p->f, md, false, pol->gen, now);
+					frag_record(w, &ct->frags, &p->f, md, 0, false, pol->gen,
+						    now);
 				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
 				report_deny(w, &p->f, &x);
 				w->ports[v.slot].drops[v.reason]++;
@@ -620,20 +683,24 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 			} else if (p->tracked_miss) {
 				struct vs_ct_key k;
 				ct_key(&k, md->vid, &p->f);
-				if (!ct_create(w, ct, &k, &p->f, md->in_port, md->out_port, pol->gen,
-					       now)) {
-					w->ports[md->in_port].drops[VS_DROP_CONNTRACK_FULL]++;
-					rte_pktmbuf_free(m);
+				uint16_t charged = charged_port(s, md);
+				enum vs_drop d = ct_create(w, ct, &k, &p->f, md, charged,
+							   pol->gen, now);
+				if (d != VS_DROP__COUNT) {
+					drop_untracked(w, m, md, charged, d);
 					continue;
 				}
 			}
 		}
 		/* a passing first fragment lets the rest of its datagram follow */
-		if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD &&
-		    !frag_record(w, &ct->frags, &p->f, md, true, pol->gen, now)) {
-			w->ports[md->in_port].drops[VS_DROP_FRAG_TABLE_FULL]++;
-			rte_pktmbuf_free(m);
-			continue;
+		if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD) {
+			uint16_t charged = charged_port(s, md);
+			enum vs_drop d = frag_record(w, &ct->frags, &p->f, md, charged, true,
+						     pol->gen, now);
+			if (d != VS_DROP__COUNT) {
+				drop_untracked(w, m, md, charged, d);
+				continue;
+			}
 		}
 		pkts[kept++] = m;
 	}

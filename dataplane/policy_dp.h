@@ -84,6 +84,7 @@ struct vs_ct_conn {
 	struct vs_ct_key key;	/* original direction */
 	int32_t rev_pos;	/* hash position of the reply key */
 	uint16_t in_port, out_port;	/* original direction */
+	uint16_t charged;	/* the port whose share it counts against (vs_ct.port_count) */
 	_Atomic uint32_t last_seen;	/* coarse seconds (vs_dp.clock_s) */
 	_Atomic uint32_t gen;	/* policy generation it was last allowed by */
 	_Atomic uint8_t state;
@@ -111,6 +112,7 @@ struct vs_frag_key {
 struct vs_frag_entry {
 	uint16_t in_port, out_port;	/* of the first fragment */
 	uint16_t sport, dport;	/* the datagram's ports, to check it again after a change */
+	_Atomic uint16_t charged;	/* set by the worker that made it live (vs_frags.port_count) */
 	_Atomic uint32_t last_seen;
 	_Atomic uint32_t gen;	/* policy generation that allowed it */
 	_Atomic uint8_t allowed;
@@ -123,10 +125,13 @@ struct vs_frags {
 	uint32_t n_pos;
 	struct vs_frag_entry *e;	/* by hash position */
 	_Atomic uint32_t count;
+	uint32_t per_port;	/* datagrams one port may have tracked at once */
+	_Atomic uint32_t port_count[VS_MAX_PORTS];	/* by charged port */
 	uint64_t expired;	/* cp only */
 };
 
 #define VS_CT_LINK_NONE 0u	/* link[pos]: (conn position << 1 | reply) + 1 */
+#define VS_CT_LINK_BUSY UINT32_MAX	/* a worker is setting the connection up: a miss */
 
 struct vs_ct {
 	struct rte_hash *h;
@@ -134,7 +139,9 @@ struct vs_ct {
 	uint32_t n_pos;	/* hash key positions */
 	struct vs_ct_conn *conns;	/* by position of the original key */
 	_Atomic uint32_t *link;	/* by position: which connection, which direction */
-	_Atomic uint32_t count;	/* connections in the table (cp: w; dp: r, for the limit) */
+	_Atomic uint32_t count;	/* connections in the table (dp: +, cp: -) */
+	uint32_t per_port;	/* connections one port may have at once */
+	_Atomic uint32_t port_count[VS_MAX_PORTS];	/* by charged port (dp: +, cp: -) */
 	/* cp only */
 	uint64_t expired, deleted_dead;
 	struct vs_frags frags;

@@ -208,7 +208,8 @@ def configs(pols):
     C.append(w)
     w = json.loads(json.dumps(world))
     w['policies'] = pols[:10]
-    w['conntrack'] = {'size': 1024, 'tcp_syn_s': 5, 'tcp_established_s': 600, 'udp_new_s': 10}
+    w['conntrack'] = {'size': 1024, 'tcp_syn_s': 5, 'tcp_established_s': 600, 'udp_new_s': 10,
+                      'per_port': 100, 'fragments_per_port': 50}
     C.append(w)
     w = json.loads(json.dumps(base))
     w['workers'] = {'cpus': [1, 2, 3], 'idle_sleep_us': 0, 'idle_spins': 10, 'burst': 64}

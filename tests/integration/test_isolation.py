@@ -18,8 +18,8 @@ import time
 import unittest
 
 import pkt
-from peer import Peer, eth_frame, mac
-from vswlib import PEER, Switch, vm_port
+from peer import eth_frame, mac
+from vswlib import PeerSwitchTest, Switch, vm_port
 
 UP, VM1, VM2, VM3, VM4, VMT = range(6)
 NAMES = ['up', 'vm1', 'vm2', 'vm3', 'vm4', 'vmt']
@@ -56,7 +56,7 @@ def ip6_frag(src, dst, nh, ident, offset, more, data):
     return pkt.ipv6(src, dst, 44, hdr + data)
 
 
-class IsolationTest(unittest.TestCase):
+class IsolationTest(PeerSwitchTest):
     @classmethod
     def setUpClass(cls):
         cls.sw = sw = Switch([], start=False)
@@ -81,29 +81,18 @@ class IsolationTest(unittest.TestCase):
         cfg['policies'] = [POLICY]
         with open(sw.config_path, 'w') as f:
             json.dump(cfg, f)
-        sw.start()
-        try:
-            cls.peer = Peer(PEER, [sw.path(n + '.sock') for n in NAMES],
-                            server_flags=[False] + [True] * 5, prefix=f'{sw.prefix}p')
-            sw.wait_link(NAMES)
-            # every VM announces itself: the FDB knows where each MAC is
-            for p in (VM1, VM2):
-                cls.peer.send(p, pkt.arp_frame('request', MAC[p], IP4[p], IP4[p]))
-            cls.peer.send(VM3, eth_frame(BCAST, MAC[VM3], ethertype=0x0806))
-            cls.peer.send(VM4, eth_frame(BCAST, MAC[VM4], ethertype=0x0806))
-            cls.peer.send(UP, eth_frame(BCAST, MAC[UP], vlan=2004, ethertype=0x0806))
-            cls.peer.send(UP, eth_frame(BCAST, MAC[UP], ethertype=0x0806))     # native 2003
-            time.sleep(0.3)
-        except Exception:
-            sw.cleanup()
-            raise
+        cls.start_peer(sw, NAMES, ready=cls.announce)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.peer.close()
-        rc = cls.sw.stop()
-        cls.sw.cleanup()
-        assert rc == 0, f'vswd exit code {rc}'
+    def announce(cls):
+        """Every VM announces itself: the FDB knows where each MAC is."""
+        for p in (VM1, VM2):
+            cls.peer.send(p, pkt.arp_frame('request', MAC[p], IP4[p], IP4[p]))
+        cls.peer.send(VM3, eth_frame(BCAST, MAC[VM3], ethertype=0x0806))
+        cls.peer.send(VM4, eth_frame(BCAST, MAC[VM4], ethertype=0x0806))
+        cls.peer.send(UP, eth_frame(BCAST, MAC[UP], vlan=2004, ethertype=0x0806))
+        cls.peer.send(UP, eth_frame(BCAST, MAC[UP], ethertype=0x0806))     # native 2003
+        time.sleep(0.3)
 
     def setUp(self):
         self.peer.clear()
@@ -491,6 +480,111 @@ class IsolationTest(unittest.TestCase):
                                 'every frame in is forwarded or counted as a drop')
         self.assertGreater(len(delivered), n_frames // 10, 'the mix holds valid frames too')
         self.assertEqual(self.sw.call('port.list')['ports'][0]['name'], 'up', 'vswd alive')
+
+
+class TableShareTest(PeerSwitchTest):
+    """The connection and fragment tables are shared by every tenant on the node: one VM may
+    hold only its share of each (conntrack.per_port, fragments_per_port), so a VM that opens
+    connections or starts fragmented datagrams without end cannot lock the others out. Ports:
+    up (uplink trunk, native 2003), vm1 and vm3 (clients), vm2 (policy: ingress UDP 5000), all
+    on VLAN 2003."""
+    UP, VM1, VM2, VM3 = range(4)
+    NAMES = ['up', 'vm1', 'vm2', 'vm3']
+    MACS = ['02:00:00:00:01:99', '02:00:00:00:01:01', '02:00:00:00:01:02', '02:00:00:00:01:03']
+    IPS = ['10.1.0.99', '10.1.0.1', '10.1.0.2', '10.1.0.3']
+    SHARE, FRAG_SHARE = 6, 3
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sw = sw = Switch([], start=False)
+        labels = [None, {'pod': 'a'}, {'pod': 'b'}, {'pod': 'c'}]
+        ports = [{'name': 'up', 'type': 'dpdk', 'mode': 'trunk', 'allowed': '2003',
+                  'native_vlan': 2003, 'mtu': 9000,
+                  'devargs': f"net_vhost0,iface={sw.path('up.sock')},queues=1"}]
+        ports += [vm_port(n, sw.path(n + '.sock'), 2003, namespace='x', labels=labels[i],
+                          ips=[cls.IPS[i]]) for i, n in enumerate(cls.NAMES) if i > 0]
+        with open(sw.config_path) as f:
+            cfg = json.load(f)
+        cfg['ports'] = ports
+        cfg['networks'] = [{'name': 'vlan2003', 'vlan': 2003}]
+        cfg['namespaces'] = [{'name': 'x', 'labels': {}}]
+        cfg['policies'] = [POLICY]     # pod=b (vm2): ingress UDP 5000 only
+        cfg['conntrack'] = {'per_port': cls.SHARE, 'fragments_per_port': cls.FRAG_SHARE}
+        with open(sw.config_path, 'w') as f:
+            json.dump(cfg, f)
+        cls.start_peer(sw, cls.NAMES, ready=cls.announce)
+
+    @classmethod
+    def announce(cls):
+        for p in range(4):
+            cls.peer.send(p, pkt.arp_frame('request', cls.MACS[p], cls.IPS[p], cls.IPS[p]))
+        time.sleep(0.3)
+
+    def udp_to_vm2(self, src, sport, ident=1, first_fragment=False):
+        """A UDP datagram to vm2 port 5000; first_fragment: only the first of its fragments."""
+        if not first_fragment:
+            return pkt.frame(self.MACS[self.VM2], self.MACS[src], self.IPS[src],
+                             self.IPS[self.VM2], 'udp', sport=sport, dport=5000)
+        seg = pkt.udp(sport, 5000, bytes(40), src=self.IPS[src], dst=self.IPS[self.VM2])
+        l3 = pkt.ipv4(self.IPS[src], self.IPS[self.VM2], 'udp', seg[:16], ident=ident,
+                      frag_off=0x2000)
+        return eth_frame(self.MACS[self.VM2], self.MACS[src], ethertype=0x0800, payload=l3)
+
+    def send(self, port, frames):
+        """Sends frames from port; returns what vm2 received and how vm1's drops moved."""
+        self.peer.clear()
+        before = self.sw.drops('vm1')
+        for f in frames:
+            self.peer.send(port, f)
+        time.sleep(0.3)
+        after = self.sw.drops('vm1')
+        return self.peer.recv(self.VM2), {r: after[r] - before[r] for r in after
+                                           if after[r] != before[r]}
+
+    def test_one_vm_cannot_fill_the_tables(self):
+        ct0 = self.sw.call('conntrack.show')
+        self.assertEqual((ct0['per_port'], ct0['fragments']['per_port']),
+                         (self.SHARE, self.FRAG_SHARE))
+        # vm1 opens its share of connections, then one more
+        flows = [self.udp_to_vm2(self.VM1, 1000 + i) for i in range(self.SHARE)]
+        got, moved = self.send(self.VM1, flows)
+        self.assertEqual((got, moved), (flows, {}))
+        over = [self.udp_to_vm2(self.VM1, 2000), self.udp_to_vm2(self.VM1, 2001)]
+        got, moved = self.send(self.VM1, over)
+        self.assertEqual((got, moved), ([], {'conntrack_port_limit': 2}))
+        # its tracked connections go on; another VM and the uplink still open connections
+        again = self.udp_to_vm2(self.VM1, 1000)
+        self.assertEqual(self.send(self.VM1, [again]), ([again], {}))
+        vm3 = self.udp_to_vm2(self.VM3, 3000)
+        self.assertEqual(self.send(self.VM3, [vm3])[0], [vm3])
+        outside = self.udp_to_vm2(self.UP, 4000)
+        self.assertEqual(self.send(self.UP, [outside])[0], [outside])
+        ct = self.sw.call('conntrack.show')
+        # from the uplink, the VM the connection is for is charged
+        self.assertEqual(ct['ports'], {'vm1': {'connections': self.SHARE, 'fragments': 0},
+                                       'vm3': {'connections': 1, 'fragments': 0},
+                                       'vm2': {'connections': 1, 'fragments': 0}})
+        self.assertEqual(ct['port_limit_drops'], ct0['port_limit_drops'] + 2)
+
+        # fragmented datagrams (of a tracked flow: no connection is added): the same
+        firsts = [self.udp_to_vm2(self.VM1, 1000, ident=i, first_fragment=True)
+                  for i in range(1, self.FRAG_SHARE + 2)]
+        got, moved = self.send(self.VM1, firsts)
+        self.assertEqual((got, moved), (firsts[:-1], {'frag_port_limit': 1}))
+        vm3f = self.udp_to_vm2(self.VM3, 3000, ident=9, first_fragment=True)
+        self.assertEqual(self.send(self.VM3, [vm3f])[0], [vm3f])
+        ct = self.sw.call('conntrack.show')
+        self.assertEqual(ct['ports']['vm1'], {'connections': self.SHARE,
+                                              'fragments': self.FRAG_SHARE})
+        self.assertEqual(ct['fragments']['port_limit_drops'],
+                         ct0['fragments']['port_limit_drops'] + 1)
+
+        # a removed port's entries go with it, and with them its share
+        self.sw.call('port.del', name='vm1')
+        ct1 = self.sw.call('conntrack.show')
+        self.assertNotIn('vm1', ct1['ports'])
+        self.assertEqual(ct1['count'], ct['count'] - self.SHARE)
+        self.assertEqual(ct1['fragments']['count'], ct['fragments']['count'] - self.FRAG_SHARE)
 
 
 if __name__ == '__main__':

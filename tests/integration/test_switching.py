@@ -10,8 +10,8 @@ One vswd and one vsw_peer for the whole class. Peer ports (index: vswd port):
 import time
 import unittest
 
-from peer import Peer, eth_frame, parse_eth
-from vswlib import PEER, Switch, vm_port, CtlError
+from peer import eth_frame, parse_eth
+from vswlib import CtlError, PeerSwitchTest, Switch, vm_port
 
 UP, VM1, VM2, VM3, VM4, VMT = range(6)
 NAMES = ['up', 'vm1', 'vm2', 'vm3', 'vm4', 'vmt']
@@ -19,7 +19,7 @@ BCAST = 'ff:ff:ff:ff:ff:ff'
 A, B, C = '02:00:00:00:0a:01', '02:00:00:00:0b:02', '02:00:00:00:0c:03'
 
 
-class SwitchingTest(unittest.TestCase):
+class SwitchingTest(PeerSwitchTest):
     @classmethod
     def setUpClass(cls):
         cls.sw = Switch([], start=False)
@@ -35,21 +35,7 @@ class SwitchingTest(unittest.TestCase):
              'mtu': 9000},
         ]
         sw.rewrite_ports(ports)
-        sw.start()
-        try:
-            cls.peer = Peer(PEER, [sw.path(n + '.sock') for n in NAMES],
-                            server_flags=[False] + [True] * 5, prefix=f'{sw.prefix}p')
-            sw.wait_link(NAMES)
-        except Exception:
-            sw.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.peer.close()
-        rc = cls.sw.stop()
-        cls.sw.cleanup()
-        assert rc == 0, f'vswd exit code {rc}'
+        cls.start_peer(sw, NAMES)
 
     def setUp(self):
         self.peer.clear()

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get('VSW_BUILD', os.path.join(ROOT, 'build'))
@@ -177,6 +178,39 @@ class Switch:
         finally:
             self.kill()
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class PeerSwitchTest(unittest.TestCase):
+    """A test class with one vswd and one vsw_peer: setUpClass configures a Switch and calls
+    start_peer; tearDownClass stops both and asserts vswd exited 0."""
+
+    @classmethod
+    def start_peer(cls, sw, names, n_uplinks=1, ready=None):
+        """Starts sw and a vsw_peer on the sockets of `names` (the first n_uplinks are vswd's
+        vhost servers, the rest the peer's), waits for their links, then runs ready(). Stops
+        everything it started if any of that fails."""
+        from peer import Peer
+        cls.sw, cls.peer = sw, None
+        try:
+            sw.start()
+            cls.peer = Peer(PEER, [sw.path(n + '.sock') for n in names],
+                            server_flags=[False] * n_uplinks + [True] * (len(names) - n_uplinks),
+                            prefix=f'{sw.prefix}p')
+            sw.wait_link(names)
+            if ready is not None:
+                ready()
+        except Exception:
+            if cls.peer is not None:
+                cls.peer.close()
+            sw.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.peer.close()
+        rc = cls.sw.stop()
+        cls.sw.cleanup()
+        assert rc == 0, f'vswd exit code {rc}'
 
 
 def _rewrite_ports(self, ports, static_macs=None):

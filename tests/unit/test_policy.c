@@ -2235,6 +2235,11 @@ static void test_conntrack_cfg(void)
 		{ "{'udp_new_s': 2592001}", ERANGE, "conntrack.udp_new_s" },
 		{ "{'icmp_s': 5, 'tcp_syn': 5}", EINVAL, "conntrack.tcp_syn" },
 		{ "[]", EINVAL, "conntrack" },
+		{ "{'per_port': 0}", EINVAL, "conntrack.per_port" },
+		{ "{'size': 2048, 'per_port': 2049}", ERANGE, "conntrack.per_port" },
+		{ "{'per_port': 262145}", ERANGE, "conntrack.per_port" },
+		{ "{'fragments': 256, 'fragments_per_port': 257}", ERANGE,
+		  "conntrack.fragments_per_port" },
 	};
 	struct vs_conntrack_cfg c, def;
 	struct vs_err e = { 0 };
@@ -2250,6 +2255,20 @@ static void test_conntrack_cfg(void)
 	CU_ASSERT_EQUAL(c.tcp_established, 2592000);
 	CU_ASSERT_EQUAL(c.tcp_syn, def.tcp_syn);
 	CU_ASSERT_EQUAL(c.other, def.other);
+	/* shares not given: a quarter of each table as configured */
+	CU_ASSERT_EQUAL(def.per_port, 65536);
+	CU_ASSERT_EQUAL(c.per_port, 256);
+	CU_ASSERT_EQUAL(c.fragments_per_port, def.fragments / 4);
+	struct vs_conntrack_cfg s = def;
+	o = vs_test_json("{'per_port': 10, 'fragments': 1000, 'fragments_per_port': 1000}");
+	CU_ASSERT_EQUAL(vs_conntrack_from_json(o, &s, &e), 0);
+	json_decref(o);
+	CU_ASSERT_EQUAL(s.per_port, 10);
+	CU_ASSERT_EQUAL(s.fragments_per_port, 1000);
+	o = vs_conntrack_to_json(&s);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "per_port")), 10);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "fragments_per_port")), 1000);
+	json_decref(o);
 	o = vs_conntrack_to_json(&c);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "udp_new_s")), 45);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "size")), 1024);
