@@ -94,6 +94,7 @@ void vs_config_defaults(struct vs_config *c)
 		 VS_DEFAULT_SOCKET_DIR);
 	c->control.max_clients = 64;
 	c->control.max_output_bytes = 32u << 20;
+	c->control.max_buffered_bytes = 256u << 20;
 	c->control.requests_per_s = 1000;
 	c->control.request_burst = 1000;
 	c->control.idle_timeout_s = 600;
@@ -805,7 +806,8 @@ static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
 {
 	static const char *const keys[] = { "socket", "socket_perm", "group", "ro_socket",
 					    "ro_socket_perm", "state_dir", "socket_dirs",
-					    "max_clients", "max_output_bytes", "requests_per_s",
+					    "max_clients", "max_output_bytes", "max_buffered_bytes",
+					    "requests_per_s",
 					    "request_burst", "idle_timeout_s", "hello_timeout_s",
 					    "write_timeout_s", NULL };
 	int rc;
@@ -823,6 +825,8 @@ static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
 	    (rc = get_uint(o, "control", "max_clients", 1, 4096, &c->control.max_clients, e)) < 0 ||
 	    (rc = get_uint(o, "control", "max_output_bytes", 1u << 16, 1u << 30,
 			   &c->control.max_output_bytes, e)) < 0 ||
+	    (rc = get_uint(o, "control", "max_buffered_bytes", 1u << 26, 1u << 31,
+			   &c->control.max_buffered_bytes, e)) < 0 ||
 	    (rc = get_uint(o, "control", "requests_per_s", 1, 1000000, &c->control.requests_per_s,
 			   e)) < 0 ||
 	    (rc = get_uint(o, "control", "request_burst", 1, 1000000, &c->control.request_burst,
@@ -1045,11 +1049,12 @@ static json_t *control_to_json(const struct vs_config *c)
 	json_t *dirs = json_array();
 	for (uint16_t i = 0; i < c->control.n_socket_dirs; i++)
 		json_array_append_new(dirs, json_string(c->control.socket_dirs[i]));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "socket",
-			      c->control.socket, "socket_perm", perm, "state_dir",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			      "socket", c->control.socket, "socket_perm", perm, "state_dir",
 			      c->control.state_dir, "socket_dirs", dirs, "max_clients",
 			      (json_int_t)c->control.max_clients, "max_output_bytes",
-			      (json_int_t)c->control.max_output_bytes, "requests_per_s",
+			      (json_int_t)c->control.max_output_bytes, "max_buffered_bytes",
+			      (json_int_t)c->control.max_buffered_bytes, "requests_per_s",
 			      (json_int_t)c->control.requests_per_s, "request_burst",
 			      (json_int_t)c->control.request_burst, "idle_timeout_s",
 			      (json_int_t)c->control.idle_timeout_s, "hello_timeout_s",

@@ -46,6 +46,14 @@ static int publish(struct vs_err *e)
 	return vs_netpol_apply_change(e);
 }
 
+/* A change to nothing policy reads (policer, QoS, MAC limits...): the set in use stays. */
+static int publish_same_policy(struct vs_err *e)
+{
+	if (vs_netpol_active())
+		vs_np.stats.skipped++;
+	return vs_snapshot_publish(e);
+}
+
 static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs_err *e)
 {
 	const struct vs_port_cfg *others[VS_MAX_PORTS];
@@ -148,7 +156,7 @@ int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
 	}
 	p->cfg = n;
 	p->qos = new_qos;
-	if ((rc = publish(e)) < 0) {
+	if ((rc = vs_policy_port_inputs_same(&old, &n) ? publish_same_policy(e) : publish(e)) < 0) {
 		p->cfg = old;
 		p->qos = old_qos;
 		if (new_qos != old_qos)

@@ -182,6 +182,7 @@ struct vs_config {
 		/* client limits (server.c) */
 		uint32_t max_clients;
 		uint32_t max_output_bytes;	/* queued replies before vswd stops reading */
+		uint32_t max_buffered_bytes;	/* requests and replies of all clients */
 		uint32_t requests_per_s, request_burst;	/* token bucket per client */
 		uint32_t idle_timeout_s;	/* no request for this long: closed (0 = never) */
 		uint32_t hello_timeout_s;	/* no hello this long after connecting: closed */

@@ -43,6 +43,17 @@ bool vs_netpol_active(void)
 	return vs_np.n_policies > 0 || vs_np.current != NULL;
 }
 
+/* Whether c is the set the workers use, down to which policy each rule belongs to. */
+static bool same_as_current(const struct vs_compiled *c)
+{
+	if (vs_np.current == NULL || vs_np.n_policies == 0 || !vs_compiled_same(c, &vs_np.compiled))
+		return false;
+	for (uint32_t i = 0; i < c->n_infos; i++)
+		if (vs_np.policies[c->infos[i].policy].seq != vs_np.compiled_seq[i])
+			return false;
+	return true;
+}
+
 int vs_netpol_stage(struct vs_err *e)
 {
 	static struct vs_inv_port ports[VS_MAX_PORTS];
@@ -64,6 +75,14 @@ int vs_netpol_stage(struct vs_err *e)
 	if (rc < 0)
 		return rc;
 	uint64_t t1 = now_us();
+	if (same_as_current(&c)) {
+		/* the workers' contexts are already these: nothing to build or swap */
+		vs_compiled_free(&c);
+		vs_np.stats.compile_us = t1 - t0;
+		vs_np.stats.build_us = 0;
+		vs_np.stats.reused++;
+		return 0;
+	}
 	struct vs_policy_dp *dp = NULL;
 	if (vs_np.n_policies > 0) {
 		dp = vs_acl_build(&c, ++vs_np.gen, e);
@@ -288,9 +307,10 @@ int vs_netpol_policy_apply(const json_t *v, const char *prefix, json_t **applied
 		json_array_append_new(*applied, json_pack("{s:s, s:s, s:s}", "kind",
 							  vs_policy_kind_name(ids[i].kind), "name",
 							  ids[i].name, "namespace", ids[i].ns));
-	VS_LOG(INFO, "%zu policies applied: %u rules, %u ACL entries, compile %lu us, build %lu us",
-	       n, vs_np.stats.rules, vs_np.stats.entries, (unsigned long)vs_np.stats.compile_us,
-	       (unsigned long)vs_np.stats.build_us);
+	VS_LOG_RL(INFO,
+		  "%zu policies applied: %u rules, %u ACL entries, compile %lu us, build %lu us", n,
+		  vs_np.stats.rules, vs_np.stats.entries, (unsigned long)vs_np.stats.compile_us,
+		  (unsigned long)vs_np.stats.build_us);
 out:
 	free(saved);
 	free(ids);
@@ -319,7 +339,7 @@ int vs_netpol_policy_delete(const struct vs_policy_id *id, struct vs_err *e)
 		return rc;
 	}
 	entry_free(&gone);
-	VS_LOG(INFO, "policy %s '%s' deleted", vs_policy_kind_name(id->kind), id->name);
+	VS_LOG_RL(INFO, "policy %s '%s' deleted", vs_policy_kind_name(id->kind), id->name);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ struct vs_netpol {
 	bool has_pending;
 	struct {
 		uint64_t compile_us, build_us, publish_us, swaps;
+		uint64_t reused;	/* changes that compiled to the set in use: no rebuild */
+		uint64_t skipped;	/* changes to nothing the compiler reads: no compile */
 		uint32_t rules, entries;
 	} stats;
 	uint64_t event_seq;

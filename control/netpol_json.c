@@ -76,12 +76,14 @@ json_t *vs_netpol_list_json(void)
 						    json_null());
 		json_array_append_new(list, o);
 	}
-	return json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I}}", "policies", list,
+	return json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}}", "policies", list,
 			 "compiled", "generation", (int)vs_np.gen, "rules", (int)vs_np.stats.rules,
 			 "acl_entries", (int)vs_np.stats.entries, "compile_us",
 			 (json_int_t)vs_np.stats.compile_us, "build_us",
 			 (json_int_t)vs_np.stats.build_us, "publish_us",
-			 (json_int_t)vs_np.stats.publish_us, "swaps", (json_int_t)vs_np.stats.swaps);
+			 (json_int_t)vs_np.stats.publish_us, "swaps", (json_int_t)vs_np.stats.swaps,
+			 "reused", (json_int_t)vs_np.stats.reused, "skipped",
+			 (json_int_t)vs_np.stats.skipped);
 }
 
 int vs_netpol_show_json(const struct vs_policy_id *id, json_t **out, struct vs_err *e)

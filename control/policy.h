@@ -112,6 +112,12 @@ const char *vs_action_name(uint8_t action);
 int vs_policy_compile(const json_t *const *pols, unsigned int n, const struct vs_inventory *inv,
 		      struct vs_compiled *out, struct vs_err *e);
 void vs_compiled_free(struct vs_compiled *c);
+/* Whether two compiled sets would build the same rte_acl contexts and port flags. */
+bool vs_compiled_same(const struct vs_compiled *a, const struct vs_compiled *b);
+/* Whether a and b are the same port to the compiler (what vs_policy_compile reads of a port:
+ * type, mode, VLAN, namespace, labels, IPs). Byte-wise: it may say "changed" for an equal
+ * pair (a recompile), never "same" for a changed one. */
+bool vs_policy_port_inputs_same(const struct vs_port_cfg *a, const struct vs_port_cfg *b);
 /* The port slots a (checked) policy selects; returns how many. */
 unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *inv,
 				uint16_t *slots);

@@ -14,6 +14,11 @@
  *   - requests per client through a token bucket (requests_per_s, request_burst): past it
  *     vswd stops reading that client until a token is back, so it is slowed, not refused;
  *   - no hello within hello_timeout_s, or no request for idle_timeout_s: closed;
+ *   - a request is at most VS_PROTO_MAX_MSG bytes (VS_PROTO_MAX_MSG_RO on the read-only
+ *     socket), and vswd reads no further ahead than that;
+ *   - all clients' buffered requests and replies together: past control.max_buffered_bytes,
+ *     the client holding the most is closed (the per-client bounds times max_clients would
+ *     be gigabytes);
  *   - accept() failing (EMFILE/ENFILE at the fd limit) pauses the listener for 100 ms
  *     instead of spinning on it, and every log line a client can cause is rate limited.
  * The counters of all this are control.show's.
@@ -198,6 +203,45 @@ static void handle_line(struct client *c, const char *line, size_t len)
 
 static void read_cb(struct bufferevent *bev, void *arg);
 
+static size_t max_msg(const struct client *c)
+{
+	return c->ro ? VS_PROTO_MAX_MSG_RO : VS_PROTO_MAX_MSG;
+}
+
+static size_t buffered(const struct client *c)
+{
+	return evbuffer_get_length(bufferevent_get_input(c->bev)) +
+	       evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+/* Past control.max_buffered_bytes across all clients, closes the clients holding the most
+ * until under it again. Returns whether `self` was one of them (it is freed then). */
+static bool enforce_budget(struct client *self)
+{
+	bool self_closed = false;
+	for (;;) {
+		size_t total = 0, most = 0;
+		struct client *hog = NULL;
+		for (struct client *c = clients; c != NULL; c = c->next) {
+			size_t b = buffered(c);
+			total += b;
+			if (b > most) {
+				most = b;
+				hog = c;
+			}
+		}
+		if (total <= lim()->control.max_buffered_bytes || hog == NULL)
+			return self_closed;
+		cnt.dropped_over_budget++;
+		VS_LOG_RL(WARNING,
+			  "control: %zu bytes buffered for %u clients (control.max_buffered_bytes): "
+			  "closed the one holding %zu",
+			  total, n_clients, most);
+		self_closed |= hog == self;
+		client_free(hog);
+	}
+}
+
 static void resume_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
@@ -251,15 +295,19 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	       (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
 		handle_line(c, line, len);
 		free(line);
+		if (enforce_budget(c))
+			return;
 	}
-	if (!c->closing && evbuffer_get_length(in) > VS_PROTO_MAX_MSG &&
+	if (!c->closing && evbuffer_get_length(in) > max_msg(c) &&
 	    evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF).pos < 0) {
 		struct vs_err e;
-		vs_err_set(&e, EMSGSIZE, NULL, "request longer than %d bytes", VS_PROTO_MAX_MSG);
+		vs_err_set(&e, EMSGSIZE, NULL, "request longer than %zu bytes%s", max_msg(c),
+			   c->ro ? " (read-only socket)" : "");
 		send_json(c, error_reply(&e));
 		c->closing = true;
 		bufferevent_disable(bev, EV_READ);
 	}
+	enforce_budget(c);
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -368,6 +416,8 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	 * write_timeout_s (both measured while libevent waits to read/write) */
 	bufferevent_set_timeouts(c->bev, lim()->control.idle_timeout_s ? &idle : NULL, &wr);
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
+	/* read no further ahead than one request can be */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, max_msg(c) + 1);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	evtimer_add(c->hello_timer, &hello);
 }
@@ -512,7 +562,10 @@ void vs_server_stop(void)
 json_t *vs_server_to_json(void)
 {
 	const struct vs_config *c = lim();
-	return json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
+	size_t total = 0;
+	for (const struct client *cl = clients; cl != NULL; cl = cl->next)
+		total += buffered(cl);
+	json_t *r = json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
 			 "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "clients", (json_int_t)n_clients, "clients_ro", (json_int_t)n_clients_ro,
 			 "limits", "max_clients", (json_int_t)c->control.max_clients,
@@ -533,4 +586,10 @@ json_t *vs_server_to_json(void)
 			 "refused_readonly", (json_int_t)cnt.refused_readonly, "log_suppressed",
 			 (json_int_t)atomic_load_explicit(&vs_log_suppressed_total,
 							  memory_order_relaxed));
+	json_object_set_new(json_object_get(r, "limits"), "max_buffered_bytes",
+			    json_integer((json_int_t)c->control.max_buffered_bytes));
+	json_object_set_new(json_object_get(r, "counters"), "dropped_over_budget",
+			    json_integer((json_int_t)cnt.dropped_over_budget));
+	json_object_set_new(r, "buffered_bytes", json_integer((json_int_t)total));
+	return r;
 }

@@ -18,6 +18,7 @@ struct vs_server_counters {
 	uint64_t dropped_idle;
 	uint64_t dropped_stalled;	/* read no reply for control.write_timeout_s */
 	uint64_t output_paused;	/* reading stopped: control.max_output_bytes queued */
+	uint64_t dropped_over_budget;	/* held the most when control.max_buffered_bytes was passed */
 	uint64_t throttled;	/* reading stopped: out of request tokens */
 	uint64_t refused_readonly;	/* write command on control.ro_socket */
 };

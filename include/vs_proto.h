@@ -22,6 +22,8 @@
 
 #define VS_PROTO_VERSION 1
 #define VS_PROTO_MAX_MSG (16 * 1024 * 1024)	/* a 10,000-rule policy is ~1 MB */
+/* on control.ro_socket: read-only commands take a few small arguments */
+#define VS_PROTO_MAX_MSG_RO (64 * 1024)
 #define VS_DEFAULT_SOCKET "/run/vsw/vswd.sock"
 #define VS_DEFAULT_CONFIG "/etc/vsw/vsw.json"
 #define VS_DEFAULT_STATE_DIR "/var/lib/vsw"	/* config.save may write here */

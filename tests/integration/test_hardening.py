@@ -362,6 +362,40 @@ class SlowReaderTest(HardeningCase):
         self.assertTrue(sw.call('version'))
 
 
+class BufferBudgetTest(HardeningCase):
+    """Each client may have one request of up to 16 MiB in flight; max_clients of them may not:
+    past control.max_buffered_bytes in all, the client holding the most is closed."""
+    BUDGET = 64 << 20
+    control = {'max_buffered_bytes': BUDGET, 'hello_timeout_s': 120}
+
+    def test_clients_together_cannot_grow_vswd_past_the_budget(self):
+        sw = self.sw
+        sw.start()
+        part = b'{"cmd":"version","args":{"x":"' + b'x' * (15 << 20)   # a request never ended
+        conns = []
+        for _ in range(6):     # 90 MiB if vswd kept them all
+            c = raw_conn(sw.sock, hello=False)
+            self.extra.append(c[0])
+            try:
+                c[0].sendall(part)
+            except OSError:
+                pass    # closed while sending: it held the most
+            conns.append(c)
+        c = self.wait_counter('dropped_over_budget')
+        show = sw.call('control.show')
+        self.assertLessEqual(show['buffered_bytes'], self.BUDGET)
+        self.assertEqual(show['limits']['max_buffered_bytes'], self.BUDGET)
+        closed = [i for i, conn in enumerate(conns) if closed_within(conn, 1)]
+        self.assertGreaterEqual(len(closed), 1)
+        self.assertEqual(len(closed), c['dropped_over_budget'])
+        # the others are still served once they end their request
+        open_ = [conns[i] for i in range(len(conns)) if i not in closed]
+        s, f = open_[0]
+        s.sendall(b'"}}\n')
+        self.assertEqual(json.loads(f.readline())['error']['errno'], 'EPROTO')   # no hello
+        self.assertTrue(sw.call('version'))
+
+
 class TimeoutTest(HardeningCase):
     control = {'hello_timeout_s': 1, 'idle_timeout_s': 2}
 
@@ -487,6 +521,12 @@ class SocketOwnershipTest(HardeningCase):
             self.assertIn(cmd, r['error']['message'])
         self.assertEqual(sw.call('port.list')['ports'], [])
         self.assertGreaterEqual(sw.call('control.show')['counters']['refused_readonly'], 4)
+        # read-only commands take small arguments: a long request there is refused
+        ro[0].sendall(b'{"cmd":"port.list","args":{"x":"' + b'x' * (64 << 10))
+        r = json.loads(ro[1].readline())
+        self.assertEqual(r['error']['errno'], 'EMSGSIZE')
+        self.assertIn('read-only', r['error']['message'])
+        self.assertTrue(closed_within(ro, 5))
         # vswctl on the read-only socket
         r = subprocess.run([VSWCTL, '-s', self.ro, '--json', 'port', 'list'],
                            capture_output=True, timeout=20)

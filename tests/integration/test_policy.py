@@ -334,6 +334,40 @@ class PolicyTest(unittest.TestCase):
             self.sw.call('port.set', name='x-b', labels='pod=b')
             self.sw.call('namespace.set', name='z', labels='ns=z')
 
+    def test_changes_policy_cannot_see_keep_the_set_in_use(self):
+        """A port change the compiler does not read (a policer) publishes without compiling; a
+        port no policy selects or names compiles to the set in use, which stays (no rte_acl
+        build, same generation); a port the policy selects makes a new set. The policy holds
+        throughout."""
+        only_b = mnp('only-b', 'x', {'podSelector': {'matchLabels': {'pod': 'a'}},
+                                     'ingress': [{'from': [{'podSelector':
+                                                            {'matchLabels': {'pod': 'b'}}}]}]})
+        self.set_policies([only_b])
+        compiled = lambda: self.sw.call('policy.list')['compiled']   # noqa: E731
+        c0 = compiled()
+        self.sw.call('port.set', name='x-b', police_rate=10**9)
+        try:
+            c1 = compiled()
+            self.assertEqual((c1['generation'], c1['swaps'], c1['skipped']),
+                             (c0['generation'], c0['swaps'], c0['skipped'] + 1))
+            # selected by nothing, named by nothing: the same ACL set
+            extra = dict(type='vhost-user', socket=self.sw.path('q.sock'), vlan=2003,
+                         namespace='x', labels='pod=q', ips='10.77.0.1')
+            self.sw.call('port.add', name='x-q', **extra)
+            self.sw.call('port.del', name='x-q')
+            c2 = compiled()
+            self.assertEqual((c2['generation'], c2['swaps'], c2['reused']),
+                             (c0['generation'], c0['swaps'], c0['reused'] + 2))
+            # selected (pod=a): a new set, and one more when it goes
+            self.sw.call('port.add', name='x-q', **dict(extra, labels='pod=a'))
+            self.sw.call('port.del', name='x-q')
+            c3 = compiled()
+            self.assertEqual((c3['generation'], c3['swaps']),
+                             (c0['generation'] + 2, c0['swaps'] + 2))
+            self.probe('tcp', 80, lambda s, d: d != 'x/a' or s == 'x/b')
+        finally:
+            self.sw.call('port.set', name='x-b', police_rate=0)
+
     # ---- spoof check
 
     def test_spoof_check(self):

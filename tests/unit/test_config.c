@@ -169,6 +169,7 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(cfg.control.group, "");
 	CU_ASSERT_EQUAL(cfg.control.max_clients, 64);
 	CU_ASSERT_EQUAL(cfg.control.max_output_bytes, 32u << 20);
+	CU_ASSERT_EQUAL(cfg.control.max_buffered_bytes, 256u << 20);
 	CU_ASSERT_FALSE(cfg.dpdk.allow_test_vdevs);
 	CU_ASSERT_EQUAL(cfg.fdb.size, 65536);
 	CU_ASSERT_EQUAL(cfg.fdb.aging_s, 300);
@@ -319,6 +320,7 @@ static const struct bad_config bad_configs[] = {
 	{ "{'control': {'socket_dirs': ['/run/vsw', 7]}}", EINVAL, "control.socket_dirs[1]" },
 	{ "{'control': {'max_clients': 0}}", ERANGE, "control.max_clients" },
 	{ "{'control': {'max_output_bytes': 1000}}", ERANGE, "control.max_output_bytes" },
+	{ "{'control': {'max_buffered_bytes': 1048576}}", ERANGE, "control.max_buffered_bytes" },
 	{ "{'control': {'requests_per_s': 0}}", ERANGE, "control.requests_per_s" },
 	{ "{'control': {'hello_timeout_s': 0}}", ERANGE, "control.hello_timeout_s" },
 	{ "{'control': {'ro_socket': 'ro.sock'}}", EINVAL, "control.ro_socket" },

@@ -587,6 +587,50 @@ static void test_compile_ports(void)
 	vs_compiled_free(&c);
 }
 
+/* What a change leaves the same: the ports' compile inputs, and the compiled set. */
+static void test_compiled_same(void)
+{
+	const struct vs_inventory *iv = inventory();
+	json_t *pol = vs_test_json(MNP(POD_A ", 'ingress': [{'from': [{'podSelector': "
+				       "{'matchLabels': {'pod': 'b'}}}]}]"));
+	struct vs_policy_id id;
+	struct vs_err e = { 0 };
+	struct vs_compiled a, b;
+	const json_t *pols[] = { pol };
+
+	CU_ASSERT_EQUAL_FATAL(vs_policy_check(pol, "p", iv->nets, iv->n_nets, &id, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_policy_compile(pols, 1, iv, &a, &e), 0);
+	/* a policer or MAC change is not a compile input */
+	struct vs_port_cfg old = inv_cfg[1];
+	inv_cfg[1].police.rate_bps = 1000000;
+	inv_cfg[1].np.spoofchk = true;
+	CU_ASSERT_TRUE(vs_policy_port_inputs_same(&old, &inv_cfg[1]));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_compile(pols, 1, iv, &b, &e), 0);
+	CU_ASSERT_TRUE(vs_compiled_same(&a, &b));
+	vs_compiled_free(&b);
+	/* a label nothing matches is an input, but compiles to the same set */
+	set_label(&inv_cfg[1].np.labels, "tier", "web");
+	CU_ASSERT_FALSE(vs_policy_port_inputs_same(&old, &inv_cfg[1]));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_compile(pols, 1, iv, &b, &e), 0);
+	CU_ASSERT_TRUE(vs_compiled_same(&a, &b));
+	vs_compiled_free(&b);
+	/* the peer's address changes: another set */
+	struct vs_port_cfg before_ip = inv_cfg[1];
+	inv_cfg[1].np.ips[0].addr[3] = 99;
+	CU_ASSERT_FALSE(vs_policy_port_inputs_same(&before_ip, &inv_cfg[1]));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_compile(pols, 1, iv, &b, &e), 0);
+	CU_ASSERT_FALSE(vs_compiled_same(&a, &b));
+	vs_compiled_free(&b);
+	/* the selected port's VLAN changes: not selected any more, other port flags */
+	inv_cfg[1] = old;
+	inv_cfg[0].vlan = 2005;
+	CU_ASSERT_EQUAL_FATAL(vs_policy_compile(pols, 1, iv, &b, &e), 0);
+	CU_ASSERT_FALSE(vs_compiled_same(&a, &b));
+	vs_compiled_free(&b);
+	vs_compiled_free(&a);
+	json_decref(pol);
+}
+
 /*
  * Regression test, was a bug (control/policy_compile.c:320, add_ps, MAX_PORTSPECS = 256 at line 20): a rule's ports
  * beyond the 256th are silently dropped, while vs_policy_check (policy_check.c:428) accepts
@@ -2292,6 +2336,7 @@ CU_ErrorCode vs_test_policy_suite(void)
 		{ "compile ipBlock except", test_compile_ipblock_except },
 		{ "compile ipBlock with >256 excepts", test_compile_many_excepts },
 		{ "compile ports, endPort, protocols", test_compile_ports },
+		{ "compiled sets compared, port inputs", test_compiled_same },
 		{ "compile rule with >256 ports", test_compile_many_ports },
 		{ "compile empty vs missing, policyTypes", test_compile_empty_and_missing },
 		{ "compile egress: [] without policyTypes",
