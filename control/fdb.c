@@ -312,6 +312,29 @@ unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool s
 	return n;
 }
 
+unsigned int vs_fdb_flush_vlans(struct vs_fdb *f, uint16_t port, const struct vs_vlan_set *vlans)
+{
+	unsigned int n = 0;
+	for (uint32_t i = 0; i < f->size; i++) {
+		struct vs_fdb_entry *e = &f->entries[i];
+		if (e->in_use != 1 || atomic_load(&e->port) != port ||
+		    !vs_vlan_set_has(vlans, e->key.vid))
+			continue;
+		del_entry(f, e);
+		n++;
+	}
+	f->flushed += n;
+	return n;
+}
+
+void vs_fdb_count_by_vlan(const struct vs_fdb *f, uint32_t counts[VS_VLAN_COUNT])
+{
+	memset(counts, 0, sizeof(uint32_t) * VS_VLAN_COUNT);
+	for (uint32_t i = 0; i < f->size; i++)
+		if (f->entries[i].in_use == 1)
+			counts[f->entries[i].key.vid & (VS_VLAN_COUNT - 1)]++;
+}
+
 uint32_t vs_fdb_count(const struct vs_fdb *f, uint16_t vlan)
 {
 	uint32_t n = 0;

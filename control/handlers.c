@@ -122,6 +122,8 @@ static int h_vlan_list(const json_t *args, json_t **r, struct vs_err *e)
 	(void)args, (void)e;
 	int slots[VS_MAX_PORTS];
 	int n = vs_core_ports_ordered(slots);
+	static uint32_t macs[VS_VLAN_COUNT];	/* control thread only */
+	vs_fdb_count_by_vlan(vs_dp.fdb, macs);
 	json_t *a = json_array();
 	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++) {
 		json_t *ports = NULL;
@@ -135,7 +137,7 @@ static int h_vlan_list(const json_t *args, json_t **r, struct vs_err *e)
 		}
 		if (ports != NULL)
 			json_array_append_new(a, json_pack("{s:i, s:o, s:i}", "vlan", v, "ports", ports,
-							   "macs", (json_int_t)vs_fdb_count(vs_dp.fdb, (uint16_t)v)));
+							   "macs", (json_int_t)macs[v]));
 	}
 	*r = json_pack("{s:o}", "vlans", a);
 	return 0;

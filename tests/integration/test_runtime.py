@@ -98,10 +98,14 @@ class RuntimeTest(unittest.TestCase):
 
     def test_change_vlan_at_run_time(self):
         sw = self.sw
+        vlans = lambda: {v['vlan']: (v['ports'], v['macs'])   # noqa: E731
+                         for v in sw.call('vlan.list')['vlans']}
+        self.assertEqual(vlans()[2003], (['vm1', 'vm2', 'up'], 2))
         sw.call('port.set', name='vm2', vlan=2004)
         self.assertEqual(sw.port('vm2')['vlan'], 2004)
-        # B was learned in 2003 on vm2: flushed with the move
-        self.assertEqual([m for m in sw.call('mac.show')['macs'] if m['mac'] == B], [])
+        # B was learned in 2003 on vm2: flushed with the move; A (vm1) stays
+        self.assertEqual([m['mac'] for m in sw.call('mac.show')['macs']], [A])
+        self.assertEqual(vlans(), {2003: (['vm1', 'up'], 1), 2004: (['vm2', 'up'], 0)})
         self.p.send(0, eth_frame(BCAST, A))
         time.sleep(0.3)
         self.assertEqual(self.p.recv(1), [], 'vm2 left VLAN 2003')
