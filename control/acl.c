@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_acl.h>
@@ -65,13 +66,13 @@ static void fill_rule(struct rte_acl_field *fld, struct rte_acl_rule_data *d,
 	}
 }
 
-static struct rte_acl_ctx *build_ctx(const struct vs_compiled *c, uint8_t family, uint32_t gen,
-				     struct vs_err *e)
+static struct rte_acl_ctx *build_ctx(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				     uint8_t family, uint32_t gen, struct vs_err *e)
 {
 	bool v6 = family == 6;
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < c->n_entries; i++)
-		n += c->entries[i].family == family;
+	for (uint32_t i = 0; i < pl->n_keep; i++)
+		n += c->entries[pl->keep[i]].family == family;
 	if (n == 0)
 		return NULL;
 
@@ -93,8 +94,8 @@ static struct rte_acl_ctx *build_ctx(const struct vs_compiled *c, uint8_t family
 	if (buf == NULL)
 		goto nomem;
 	uint32_t k = 0;
-	for (uint32_t i = 0; i < c->n_entries; i++) {
-		const struct vs_acl_entry *en = &c->entries[i];
+	for (uint32_t i = 0; i < pl->n_keep; i++) {
+		const struct vs_acl_entry *en = &c->entries[pl->keep[i]];
 		if (en->family != family)
 			continue;
 		if (v6) {
@@ -132,7 +133,9 @@ nomem:
 	return NULL;
 }
 
-struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, uint32_t gen, struct vs_err *e)
+/* A set's per-port tables and rule actions, without contexts. */
+static struct vs_policy_dp *dp_new(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				   uint32_t gen, struct vs_err *e)
 {
 	struct vs_policy_dp *p = rte_zmalloc("vs_policy", sizeof(*p), RTE_CACHE_LINE_SIZE);
 	if (p == NULL) {
@@ -142,20 +145,36 @@ struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, uint32_t gen, str
 	p->gen = gen;
 	p->n_rules = c->n_infos;
 	memcpy(p->port_flags, c->port_flags, sizeof(p->port_flags));
+	memcpy(p->acl_slot, pl->acl_slot, sizeof(p->acl_slot));
 	p->rules = rte_zmalloc("vs_policy_rules", sizeof(*p->rules) * (c->n_infos + 1), 0);
 	p->hits = rte_zmalloc("vs_policy_hits",
 			      sizeof(uint64_t) * VS_MAX_WORKERS * (c->n_infos + 1), RTE_CACHE_LINE_SIZE);
 	if (p->rules == NULL || p->hits == NULL) {
 		vs_err_set(e, ENOMEM, NULL, "out of memory");
-		goto err;
+		vs_acl_free(p);
+		return NULL;
 	}
 	for (uint32_t i = 0; i < c->n_infos; i++)
 		p->rules[i] = (struct vs_dp_rule){ c->infos[i].tier, c->infos[i].action };
+	return p;
+}
+
+struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				  uint32_t gen, struct vs_err *e)
+{
+	struct vs_policy_dp *p = dp_new(c, pl, gen, e);
+	if (p == NULL)
+		return NULL;
+	if ((p->acl_refs = malloc(sizeof(*p->acl_refs))) == NULL) {
+		vs_err_set(e, ENOMEM, NULL, "out of memory");
+		goto err;
+	}
+	*p->acl_refs = 1;
 	for (int f = 0; f < 2; f++) {
-		p->acl[f] = build_ctx(c, f == 0 ? 4 : 6, gen, e);
+		p->acl[f] = build_ctx(c, pl, f == 0 ? 4 : 6, gen, e);
 		bool any = false;
-		for (uint32_t i = 0; i < c->n_entries && !any; i++)
-			any = c->entries[i].family == (f == 0 ? 4 : 6);
+		for (uint32_t i = 0; i < pl->n_keep && !any; i++)
+			any = c->entries[pl->keep[i]].family == (f == 0 ? 4 : 6);
 		if (any && p->acl[f] == NULL)
 			goto err;
 	}
@@ -163,6 +182,19 @@ struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, uint32_t gen, str
 err:
 	vs_acl_free(p);
 	return NULL;
+}
+
+struct vs_policy_dp *vs_acl_share(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				  const struct vs_policy_dp *cur, uint32_t gen, struct vs_err *e)
+{
+	struct vs_policy_dp *p = dp_new(c, pl, gen, e);
+	if (p == NULL)
+		return NULL;
+	p->acl[0] = cur->acl[0];
+	p->acl[1] = cur->acl[1];
+	p->acl_refs = cur->acl_refs;
+	++*p->acl_refs;
+	return p;
 }
 
 uint64_t vs_acl_hits(const struct vs_policy_dp *p, uint32_t rule)
@@ -177,8 +209,11 @@ void vs_acl_free(struct vs_policy_dp *p)
 {
 	if (p == NULL)
 		return;
-	rte_acl_free(p->acl[0]);
-	rte_acl_free(p->acl[1]);
+	if (p->acl_refs == NULL || --*p->acl_refs == 0) {
+		rte_acl_free(p->acl[0]);
+		rte_acl_free(p->acl[1]);
+		free(p->acl_refs);
+	}
 	rte_free(p->rules);
 	rte_free(p->hits);
 	rte_free(p);

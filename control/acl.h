@@ -10,7 +10,11 @@
 #include "policy.h"
 
 /* The data path's policy object for c; NULL on error (e set). */
-struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, uint32_t gen, struct vs_err *e);
+struct vs_policy_dp *vs_acl_build(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				  uint32_t gen, struct vs_err *e);
+/* A set whose contexts are cur's (vs_acl_plans_same): only the per-port tables are new. */
+struct vs_policy_dp *vs_acl_share(const struct vs_compiled *c, const struct vs_acl_plan *pl,
+				  const struct vs_policy_dp *cur, uint32_t gen, struct vs_err *e);
 /* Call only once no snapshot references p. */
 void vs_acl_free(struct vs_policy_dp *p);
 /* Hits of one rule, all workers. */

@@ -43,15 +43,21 @@ bool vs_netpol_active(void)
 	return vs_np.n_policies > 0 || vs_np.current != NULL;
 }
 
-/* Whether c is the set the workers use, down to which policy each rule belongs to. */
-static bool same_as_current(const struct vs_compiled *c)
+/* Whether c's rules belong to the same policies as those of the set the workers use. */
+static bool rules_of_current(const struct vs_compiled *c)
 {
-	if (vs_np.current == NULL || vs_np.n_policies == 0 || !vs_compiled_same(c, &vs_np.compiled))
+	if (vs_np.current == NULL || vs_np.n_policies == 0 || c->n_infos != vs_np.compiled.n_infos)
 		return false;
 	for (uint32_t i = 0; i < c->n_infos; i++)
 		if (vs_np.policies[c->infos[i].policy].seq != vs_np.compiled_seq[i])
 			return false;
 	return true;
+}
+
+/* Whether c is the set the workers use, down to which policy each rule belongs to. */
+static bool same_as_current(const struct vs_compiled *c)
+{
+	return rules_of_current(c) && vs_compiled_same(c, &vs_np.compiled);
 }
 
 int vs_netpol_stage(struct vs_err *e)
@@ -83,16 +89,31 @@ int vs_netpol_stage(struct vs_err *e)
 		vs_np.stats.reused++;
 		return 0;
 	}
+	struct vs_acl_plan pl;
+	if (vs_acl_plan(&c, &pl) < 0) {
+		vs_compiled_free(&c);
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	}
 	struct vs_policy_dp *dp = NULL;
 	if (vs_np.n_policies > 0) {
-		dp = vs_acl_build(&c, ++vs_np.gen, e);
+		/* Only the per-port tables changed (a port the policies select like another,
+		 * coming or going): new tables over the same contexts. A new generation still:
+		 * a port's connections are checked again when its flags change. */
+		bool share = rules_of_current(&c) &&
+			     vs_acl_plans_same(&c, &pl, &vs_np.compiled, &vs_np.plan);
+		dp = share ? vs_acl_share(&c, &pl, vs_np.current, ++vs_np.gen, e) :
+			     vs_acl_build(&c, &pl, ++vs_np.gen, e);
 		if (dp == NULL) {
+			vs_acl_plan_free(&pl);
 			vs_compiled_free(&c);
 			return -e->code;
 		}
+		vs_np.stats.shared += share;
 	}
 	vs_np.pending = dp;
 	vs_np.pending_compiled = c;
+	vs_np.pending_plan = pl;
+	vs_np.has_pending = true;	/* from here vs_netpol_abort frees it all */
 	vs_np.pending_seq = calloc(c.n_infos + 1, sizeof(uint64_t));
 	if (vs_np.pending_seq == NULL) {
 		vs_netpol_abort();
@@ -100,11 +121,11 @@ int vs_netpol_stage(struct vs_err *e)
 	}
 	for (uint32_t i = 0; i < c.n_infos; i++)
 		vs_np.pending_seq[i] = vs_np.policies[c.infos[i].policy].seq;
-	vs_np.has_pending = true;
 	vs_np.stats.compile_us = t1 - t0;
 	vs_np.stats.build_us = now_us() - t1;
 	vs_np.stats.rules = c.n_infos;
 	vs_np.stats.entries = c.n_entries;
+	vs_np.stats.entries_built = vs_np.pending_plan.n_keep;
 	return 0;
 }
 
@@ -138,9 +159,12 @@ void vs_netpol_commit(uint64_t publish_us)
 	harvest(vs_np.current, &vs_np.compiled, vs_np.compiled_seq);
 	vs_acl_free(vs_np.current);
 	vs_compiled_free(&vs_np.compiled);
+	vs_acl_plan_free(&vs_np.plan);
 	free(vs_np.compiled_seq);
 	vs_np.current = vs_np.pending;
 	vs_np.compiled = vs_np.pending_compiled;
+	vs_np.plan = vs_np.pending_plan;
+	memset(&vs_np.pending_plan, 0, sizeof(vs_np.pending_plan));
 	vs_np.compiled_seq = vs_np.pending_seq;
 	vs_np.pending = NULL;
 	vs_np.pending_seq = NULL;
@@ -156,6 +180,7 @@ void vs_netpol_abort(void)
 		return;
 	vs_acl_free(vs_np.pending);
 	vs_compiled_free(&vs_np.pending_compiled);
+	vs_acl_plan_free(&vs_np.pending_plan);
 	free(vs_np.pending_seq);
 	vs_np.pending = NULL;
 	vs_np.pending_seq = NULL;
@@ -479,6 +504,7 @@ void vs_netpol_free_all(void)
 	vs_acl_free(vs_np.current);
 	vs_np.current = NULL;
 	vs_compiled_free(&vs_np.compiled);
+	vs_acl_plan_free(&vs_np.plan);
 	free(vs_np.compiled_seq);
 	vs_np.compiled_seq = NULL;
 	for (uint32_t i = 0; i < vs_np.n_policies; i++)

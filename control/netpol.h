@@ -36,13 +36,16 @@ struct vs_netpol {
 	/* the set the workers use, and the one staged for the next snapshot */
 	struct vs_policy_dp *current, *pending;
 	struct vs_compiled compiled, pending_compiled;
+	struct vs_acl_plan plan, pending_plan;	/* what of them went into the contexts */
 	uint64_t *compiled_seq, *pending_seq;	/* policy seq of each rule info */
 	bool has_pending;
 	struct {
 		uint64_t compile_us, build_us, publish_us, swaps;
 		uint64_t reused;	/* changes that compiled to the set in use: no rebuild */
+		uint64_t shared;	/* new per-port tables over the contexts in use: no rebuild */
 		uint64_t skipped;	/* changes to nothing the compiler reads: no compile */
 		uint32_t rules, entries;
+		uint32_t entries_built;	/* of entries, what went into the contexts (shared once) */
 	} stats;
 	uint64_t event_seq;
 	struct vs_np_event events[VS_NP_EVENTS];

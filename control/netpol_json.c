@@ -76,14 +76,18 @@ json_t *vs_netpol_list_json(void)
 						    json_null());
 		json_array_append_new(list, o);
 	}
-	return json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}}", "policies", list,
+	json_t *r = json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "policies", list,
 			 "compiled", "generation", (int)vs_np.gen, "rules", (int)vs_np.stats.rules,
 			 "acl_entries", (int)vs_np.stats.entries, "compile_us",
 			 (json_int_t)vs_np.stats.compile_us, "build_us",
 			 (json_int_t)vs_np.stats.build_us, "publish_us",
 			 (json_int_t)vs_np.stats.publish_us, "swaps", (json_int_t)vs_np.stats.swaps,
-			 "reused", (json_int_t)vs_np.stats.reused, "skipped",
+			 "reused", (json_int_t)vs_np.stats.reused, "shared",
+			 (json_int_t)vs_np.stats.shared, "skipped",
 			 (json_int_t)vs_np.stats.skipped);
+	json_object_set_new(json_object_get(r, "compiled"), "acl_entries_built",
+			    json_integer(vs_np.stats.entries_built));
+	return r;
 }
 
 int vs_netpol_show_json(const struct vs_policy_id *id, json_t **out, struct vs_err *e)

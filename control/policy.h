@@ -112,12 +112,26 @@ const char *vs_action_name(uint8_t action);
 int vs_policy_compile(const json_t *const *pols, unsigned int n, const struct vs_inventory *inv,
 		      struct vs_compiled *out, struct vs_err *e);
 void vs_compiled_free(struct vs_compiled *c);
-/* Whether two compiled sets would build the same rte_acl contexts and port flags. */
+/* policy_share.c. Whether two compiled sets would build the same rte_acl contexts and port
+ * flags. */
 bool vs_compiled_same(const struct vs_compiled *a, const struct vs_compiled *b);
 /* Whether a and b are the same port to the compiler (what vs_policy_compile reads of a port:
  * type, mode, VLAN, namespace, labels, IPs). Byte-wise: it may say "changed" for an equal
  * pair (a recompile), never "same" for a changed one. */
 bool vs_policy_port_inputs_same(const struct vs_port_cfg *a, const struct vs_port_cfg *b);
+
+/* What goes into the rte_acl contexts: ports with the same entries but the slot share the
+ * lowest such slot's copy. */
+struct vs_acl_plan {
+	uint8_t acl_slot[VS_MAX_PORTS];	/* whose entries port s's checks use */
+	uint32_t n_keep;
+	uint32_t *keep;	/* indexes of the entries that go in, ascending */
+};
+int vs_acl_plan(const struct vs_compiled *c, struct vs_acl_plan *p);	/* -ENOMEM */
+void vs_acl_plan_free(struct vs_acl_plan *p);
+/* Whether two sets' contexts would be the same (same rules, same kept entries). */
+bool vs_acl_plans_same(const struct vs_compiled *a, const struct vs_acl_plan *pa,
+		       const struct vs_compiled *b, const struct vs_acl_plan *pb);
 /* The port slots a (checked) policy selects; returns how many. */
 unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *inv,
 				uint16_t *slots);

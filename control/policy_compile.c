@@ -555,44 +555,6 @@ int vs_policy_compile(const json_t *const *pols, unsigned int n, const struct vs
 	return rc;
 }
 
-bool vs_policy_port_inputs_same(const struct vs_port_cfg *a, const struct vs_port_cfg *b)
-{
-	return a->type == b->type && a->mode == b->mode && a->vlan == b->vlan &&
-	       strcmp(a->np.ns, b->np.ns) == 0 &&
-	       memcmp(&a->np.labels, &b->np.labels, sizeof(a->np.labels)) == 0 &&
-	       a->np.n_ips == b->np.n_ips &&
-	       memcmp(a->np.ips, b->np.ips, sizeof(a->np.ips[0]) * a->np.n_ips) == 0;
-}
-
-/* Field by field: the structs have padding the compiler never writes. */
-static bool entry_same(const struct vs_acl_entry *a, const struct vs_acl_entry *b)
-{
-	return a->info == b->info && a->priority == b->priority && a->slot == b->slot &&
-	       a->dir == b->dir && a->tier == b->tier && a->family == b->family &&
-	       a->proto == b->proto && a->plen == b->plen && a->port_lo == b->port_lo &&
-	       a->port_hi == b->port_hi && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
-}
-
-static bool info_same(const struct vs_rule_info *a, const struct vs_rule_info *b)
-{
-	return a->policy == b->policy && a->rule == b->rule && a->dir == b->dir &&
-	       a->tier == b->tier && a->action == b->action;
-}
-
-bool vs_compiled_same(const struct vs_compiled *a, const struct vs_compiled *b)
-{
-	if (a->n_infos != b->n_infos || a->n_entries != b->n_entries ||
-	    memcmp(a->port_flags, b->port_flags, sizeof(a->port_flags)) != 0)
-		return false;
-	for (uint32_t i = 0; i < a->n_infos; i++)
-		if (!info_same(&a->infos[i], &b->infos[i]))
-			return false;
-	for (uint32_t i = 0; i < a->n_entries; i++)
-		if (!entry_same(&a->entries[i], &b->entries[i]))
-			return false;
-	return true;
-}
-
 void vs_compiled_free(struct vs_compiled *c)
 {
 	free(c->infos);

@@ -70,11 +70,11 @@ struct acl_batch {
 	uint32_t res6[2 * VS_BURST_MAX * VS_ACL_CATEGORIES];
 };
 
-static void add_check(struct acl_batch *b, struct check *c, uint16_t slot, uint8_t dir,
-		      const struct vs_flow *f)
+static void add_check(const struct vs_policy_dp *pol, struct acl_batch *b, struct check *c,
+		      uint16_t slot, uint8_t dir, const struct vs_flow *f)
 {
 	const uint8_t *remote = dir == DIR_INGRESS ? f->src : f->dst;
-	uint16_t sd = rte_cpu_to_be_16(VS_ACL_SLOTDIR(slot, dir));
+	uint16_t sd = rte_cpu_to_be_16(VS_ACL_SLOTDIR(pol->acl_slot[slot], dir));
 	uint16_t dport = rte_cpu_to_be_16(f->l4 && f->proto != VS_PROTO_ICMP &&
 					  f->proto != VS_PROTO_ICMPV6 ? f->dport : 0);
 
@@ -481,9 +481,9 @@ static void plan_checks(const struct vs_policy_dp *pol, struct acl_batch *b, str
 {
 	ps->n_checks = 0;
 	if (pol->port_flags[from] & PF_POLICED)
-		add_check(b, &ps->checks[ps->n_checks++], from, DIR_EGRESS, f);
+		add_check(pol, b, &ps->checks[ps->n_checks++], from, DIR_EGRESS, f);
 	if (to < VS_MAX_PORTS && (pol->port_flags[to] & PF_POLICED))
-		add_check(b, &ps->checks[ps->n_checks++], to, DIR_INGRESS, f);
+		add_check(pol, b, &ps->checks[ps->n_checks++], to, DIR_INGRESS, f);
 }
 
 /* A later fragment's datagram as its first fragment was checked. */
@@ -734,7 +734,7 @@ bool vs_policy_flood_allows(struct vs_worker *w, const struct vs_snapshot *s, st
 	}
 	b.n4 = b.n6 = 0;
 	p.n_checks = 1;
-	add_check(&b, &p.checks[0], port, DIR_INGRESS, &p.f);
+	add_check(pol, &b, &p.checks[0], port, DIR_INGRESS, &p.f);
 	classify(pol, &b);
 	if (packet_verdict(w, pol, &b, &p, &v))
 		return true;

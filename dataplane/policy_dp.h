@@ -57,6 +57,9 @@ struct vs_policy_dp {
 	uint32_t n_rules;
 	struct vs_dp_rule *rules;
 	uint8_t port_flags[VS_MAX_PORTS];	/* VS_PF_* */
+	/* the slot a port's checks look up in acl[]: ports with the same rules share a copy */
+	uint8_t acl_slot[VS_MAX_PORTS];
+	uint32_t *acl_refs;	/* cp only: sets sharing acl[] (a port change keeps the contexts) */
 	uint64_t *hits;	/* [VS_MAX_WORKERS][n_rules]: each worker writes its own row */
 };
 

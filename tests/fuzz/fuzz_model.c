@@ -80,6 +80,31 @@ void fz_inventory(const struct vs_config *c, struct vs_inventory *inv, struct vs
 				      c->networks, c->n_networks };
 }
 
+/* What goes into the rte_acl contexts: every port's entries are there, under its own slot or
+ * under the slot it shares, which has the same entries but the slot. */
+static void check_plan(const struct vs_compiled *c, const char *what)
+{
+	struct vs_acl_plan pl;
+	if (vs_acl_plan(c, &pl) < 0)
+		return;	/* ENOMEM */
+	uint32_t kept[VS_MAX_PORTS] = { 0 }, all[VS_MAX_PORTS] = { 0 };
+	for (uint32_t i = 0; i < pl.n_keep; i++) {
+		if (i > 0 && pl.keep[i] <= pl.keep[i - 1])
+			FZ_FAIL("%s: ACL plan keeps entries out of order", what);
+		kept[c->entries[pl.keep[i]].slot]++;
+	}
+	for (uint32_t i = 0; i < c->n_entries; i++)
+		all[c->entries[i].slot]++;
+	for (int s = 0; s < VS_MAX_PORTS; s++) {
+		uint8_t r = pl.acl_slot[s];
+		if (r > s || (r != s && (pl.acl_slot[r] != r || kept[s] != 0 || kept[r] != all[s])) ||
+		    (r == s && kept[s] != all[s]))
+			FZ_FAIL("%s: ACL plan: slot %d uses %u (%u of %u entries kept, %u there)",
+				what, s, r, kept[s], all[s], kept[r]);
+	}
+	vs_acl_plan_free(&pl);
+}
+
 void fz_check_compiles(const struct vs_config *c, const json_t *const *pols, unsigned int n,
 		       const char *what)
 {
@@ -114,6 +139,7 @@ void fz_check_compiles(const struct vs_config *c, const json_t *const *pols, uns
 			if (out.infos[i].policy >= n)
 				FZ_FAIL("%s: rule info %u names policy %u of %u", what, i,
 					out.infos[i].policy, n);
+		check_plan(&out, what);
 	}
 	vs_compiled_free(&out);
 	for (unsigned int i = 0; i < n; i++)

@@ -358,12 +358,22 @@ class PolicyTest(unittest.TestCase):
             c2 = compiled()
             self.assertEqual((c2['generation'], c2['swaps'], c2['reused']),
                              (c0['generation'], c0['swaps'], c0['reused'] + 2))
-            # selected (pod=a): a new set, and one more when it goes
+            # selected like x-a (pod=a): new port tables over the same rte_acl contexts,
+            # coming and going; the policy holds for it too
             self.sw.call('port.add', name='x-q', **dict(extra, labels='pod=a'))
-            self.sw.call('port.del', name='x-q')
             c3 = compiled()
-            self.assertEqual((c3['generation'], c3['swaps']),
-                             (c0['generation'] + 2, c0['swaps'] + 2))
+            self.assertEqual((c3['generation'], c3['swaps'], c3['shared']),
+                             (c0['generation'] + 1, c0['swaps'] + 1, c0['shared'] + 1))
+            self.assertEqual((c3['acl_entries'], c3['acl_entries_built']),
+                             (2 * c0['acl_entries'], c0['acl_entries_built']))
+            self.assertEqual(self.sw.call('policy.show', kind='MultiNetworkPolicy',
+                                          name='only-b', namespace='x')['selected'],
+                             ['x-a', 'x-q'])
+            self.probe('tcp', 80, lambda s, d: d != 'x/a' or s == 'x/b')
+            self.sw.call('port.del', name='x-q')
+            c4 = compiled()
+            self.assertEqual((c4['generation'], c4['swaps'], c4['shared']),
+                             (c0['generation'] + 2, c0['swaps'] + 2, c0['shared'] + 2))
             self.probe('tcp', 80, lambda s, d: d != 'x/a' or s == 'x/b')
         finally:
             self.sw.call('port.set', name='x-b', police_rate=0)

@@ -631,6 +631,46 @@ static void test_compiled_same(void)
 	json_decref(pol);
 }
 
+/* Ports the same policies select on the same VLAN share one copy of their entries. */
+static void test_acl_plan_shares(void)
+{
+	static const char *const both[] = { MNP("'podSelector': {}, 'ingress': [{'from': "
+						"[{'ipBlock': {'cidr': '192.168.0.0/24'}}]}]") };
+	static const char *const differ[] = {
+		both[0],
+		MNP(POD_A ", 'ingress': [{'from': [{'ipBlock': {'cidr': '172.16.0.0/12'}}]}]"),
+	};
+	struct vs_compiled c, c2;
+	struct vs_acl_plan pl, pl2;
+
+	compile(both, 1, &c);	/* selects xa (slot 3) and xb (slot 5) */
+	CU_ASSERT_EQUAL_FATAL(vs_acl_plan(&c, &pl), 0);
+	CU_ASSERT_EQUAL(pl.acl_slot[5], 3);
+	CU_ASSERT_EQUAL(pl.acl_slot[3], 3);
+	CU_ASSERT_EQUAL(pl.acl_slot[7], 7);	/* not selected: its own (empty) slot */
+	CU_ASSERT_EQUAL(pl.n_keep * 2, c.n_entries);
+	for (uint32_t i = 0; i < pl.n_keep; i++)
+		CU_ASSERT_EQUAL(c.entries[pl.keep[i]].slot, 3);
+	CU_ASSERT_TRUE(vs_acl_plans_same(&c, &pl, &c, &pl));
+
+	compile(differ, 2, &c2);	/* xa has a rule more than xb: nothing shared */
+	CU_ASSERT_EQUAL_FATAL(vs_acl_plan(&c2, &pl2), 0);
+	CU_ASSERT_EQUAL(pl2.acl_slot[5], 5);
+	CU_ASSERT_EQUAL(pl2.n_keep, c2.n_entries);
+	CU_ASSERT_FALSE(vs_acl_plans_same(&c, &pl, &c2, &pl2));
+	vs_acl_plan_free(&pl2);
+	vs_compiled_free(&c2);
+
+	/* compiled again: the same contexts */
+	compile(both, 1, &c2);
+	CU_ASSERT_EQUAL_FATAL(vs_acl_plan(&c2, &pl2), 0);
+	CU_ASSERT_TRUE(vs_acl_plans_same(&c, &pl, &c2, &pl2));
+	vs_acl_plan_free(&pl2);
+	vs_compiled_free(&c2);
+	vs_acl_plan_free(&pl);
+	vs_compiled_free(&c);
+}
+
 /*
  * Regression test, was a bug (control/policy_compile.c:320, add_ps, MAX_PORTSPECS = 256 at line 20): a rule's ports
  * beyond the 256th are silently dropped, while vs_policy_check (policy_check.c:428) accepts
@@ -2337,6 +2377,7 @@ CU_ErrorCode vs_test_policy_suite(void)
 		{ "compile ipBlock with >256 excepts", test_compile_many_excepts },
 		{ "compile ports, endPort, protocols", test_compile_ports },
 		{ "compiled sets compared, port inputs", test_compiled_same },
+		{ "ACL plan: alike ports share entries", test_acl_plan_shares },
 		{ "compile rule with >256 ports", test_compile_many_ports },
 		{ "compile empty vs missing, policyTypes", test_compile_empty_and_missing },
 		{ "compile egress: [] without policyTypes",
