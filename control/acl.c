@@ -17,10 +17,6 @@
 
 _Static_assert(VS_ACL_PRIORITY_MAX == RTE_ACL_MAX_PRIORITY, "ACL priority range");
 _Static_assert(VS_TIERS <= VS_ACL_CATEGORIES, "a category per tier");
-_Static_assert(VS_TIER_ADMIN == 0 && VS_TIER_TENANT == 1 && VS_TIER_BASELINE == 2 &&
-		       VS_ACT_ALLOW == 1 && VS_ACT_DENY == 2 && VS_PF_POLICED == 4 &&
-		       VS_DIR_INGRESS == 0 && VS_DIR_EGRESS == 1,
-	       "dataplane/policy.c uses these numbers");
 
 enum { F_PROTO, F_SLOTDIR, F_DPORT, F_REMOTE };	/* field indexes; IPv6 remote is 4 fields */
 
@@ -155,7 +151,7 @@ static struct vs_policy_dp *dp_new(const struct vs_compiled *c, const struct vs_
 		return NULL;
 	}
 	for (uint32_t i = 0; i < c->n_infos; i++)
-		p->rules[i] = (struct vs_dp_rule){ c->infos[i].tier, c->infos[i].action };
+		p->rules[i] = (struct vs_dp_rule){ c->infos[i].action };
 	return p;
 }
 

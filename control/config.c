@@ -132,7 +132,6 @@ static int parse_perm(const char *s, uint32_t *out, const char *field, struct vs
 	return 0;
 }
 
-/* The VLAN arguments, shared by port.add and port.set. Schema already checked. */
 #define VS_POLICE_RATE_MIN 8000ULL	    /* 1 kB/s */
 #define VS_POLICE_RATE_MAX 400000000000ULL /* 400 Gbit/s */
 #define VS_POLICE_BURST_MAX (64u << 20)
@@ -233,6 +232,7 @@ static int police_validate(const struct vs_police_cfg *p, uint16_t mtu, const ch
 	return 0;
 }
 
+/* The VLAN arguments, shared by port.add and port.set. Schema already checked. */
 static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p, struct vs_err *e)
 {
 	char f[160];

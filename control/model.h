@@ -271,7 +271,7 @@ void vs_port_cfg_defaults(struct vs_port_cfg *p);
 /* Decode port.add args / a config "ports" row into p (defaults applied first). */
 int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 			  struct vs_err *e);
-/* Apply port.set args (VLAN settings only) onto an existing p. */
+/* Apply port.set args onto an existing p (what they name; the rest stays). */
 int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 		       struct vs_err *e);
 /* One port on its own: ranges, required fields, lengths. */

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "policy_dp.h"
 
 #define VS_POLICY_NAME_MAX 254	/* Kubernetes object names: 253 characters */
 #define VS_POLICY_RULES_MAX 16384	/* rules of one policy, per direction */
@@ -35,13 +36,7 @@
 #define VS_ACL_PRIORITY_MAX 0x1FFFFFFF	/* rte_acl's RTE_ACL_MAX_PRIORITY (checked in acl.c) */
 
 enum vs_pol_kind { VS_POL_NP, VS_POL_ANP, VS_POL_BANP, VS_POL_KINDS };
-enum vs_tier { VS_TIER_ADMIN, VS_TIER_TENANT, VS_TIER_BASELINE, VS_TIERS };
-enum vs_action { VS_ACT_NONE, VS_ACT_ALLOW, VS_ACT_DENY, VS_ACT_PASS };
-enum vs_dir { VS_DIR_INGRESS, VS_DIR_EGRESS, VS_DIRS };
-
-/* Port flags of a compiled set: what the data path must check for a port. */
-#define VS_PF_ISOLATED(dir) (1u << (dir))	/* tenant tier: default deny in that direction */
-#define VS_PF_POLICED 4u	/* some policy (any tier) selects the port */
+/* tiers, actions, directions, port flags: dataplane/policy_dp.h (the data path's numbering) */
 
 struct vs_policy_id {
 	uint8_t kind;	/* enum vs_pol_kind */

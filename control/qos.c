@@ -4,9 +4,8 @@
  * ring (dataplane/qos.c runs them), frees them once no worker can see them, and reports them
  * for qos.show. Control thread only.
  */
-/* for rte_sched_subport_tc_ov_config (experimental in DPDK 22.11) */
-#define ALLOW_EXPERIMENTAL_API 1
-
+/* rte_sched_subport_tc_ov_config is experimental in DPDK 22.11: meson.build defines
+ * ALLOW_EXPERIMENTAL_API for the whole project. */
 #include <errno.h>
 #include <stdio.h>
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Drop reasons of every data-path stage, one X-macro list per stage. */
+/* Drop reasons of every data-path stage, one X-macro list per stage (the spoof check's,
+ * which runs in the demux, sit with policy's: both are about what a port may send). */
 #ifndef VS_DROPS_H
 #define VS_DROPS_H
 

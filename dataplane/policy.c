@@ -22,17 +22,6 @@
 
 #include "dp.h"
 
-/* control/policy.h's numbering (checked there against these by static asserts in acl.c) */
-#define TIER_ADMIN 0
-#define TIER_TENANT 1
-#define TIER_BASELINE 2
-#define ACT_ALLOW 1
-#define ACT_DENY 2
-#define PF_POLICED 4u
-#define PF_ISOLATED(dir) (1u << (dir))
-#define DIR_INGRESS 0
-#define DIR_EGRESS 1
-
 /* The demux's parse of m as a flow; the kind, or VS_FLOW_NOT_IP. */
 static enum vs_flow_kind flow_of(struct rte_mbuf *m, struct vs_flow *f)
 {
@@ -73,7 +62,7 @@ struct acl_batch {
 static void add_check(const struct vs_policy_dp *pol, struct acl_batch *b, struct check *c,
 		      uint16_t slot, uint8_t dir, const struct vs_flow *f)
 {
-	const uint8_t *remote = dir == DIR_INGRESS ? f->src : f->dst;
+	const uint8_t *remote = dir == VS_DIR_INGRESS ? f->src : f->dst;
 	uint16_t sd = rte_cpu_to_be_16(VS_ACL_SLOTDIR(pol->acl_slot[slot], dir));
 	uint16_t dport = rte_cpu_to_be_16(f->l4 && f->proto != VS_PROTO_ICMP &&
 					  f->proto != VS_PROTO_ICMPV6 ? f->dport : 0);
@@ -127,28 +116,28 @@ static bool tier_verdict(struct vs_worker *w, const struct vs_policy_dp *pol,
 
 	v->slot = c->slot;
 	v->dir = c->dir;
-	if ((r = res[TIER_ADMIN]) != 0) {
+	if ((r = res[VS_TIER_ADMIN]) != 0) {
 		hits[r - 1]++;
 		uint8_t a = pol->rules[r - 1].action;
-		if (a == ACT_ALLOW || a == ACT_DENY) {
+		if (a == VS_ACT_ALLOW || a == VS_ACT_DENY) {
 			v->rule = r;
 			v->reason = VS_DROP_POLICY_ADMIN_DENY;
-			return a == ACT_ALLOW;
+			return a == VS_ACT_ALLOW;
 		}
 		/* Pass: on to the tenant tier */
 	}
-	if (pol->port_flags[c->slot] & PF_ISOLATED(c->dir)) {
-		v->rule = res[TIER_TENANT];
+	if (pol->port_flags[c->slot] & VS_PF_ISOLATED(c->dir)) {
+		v->rule = res[VS_TIER_TENANT];
 		v->reason = VS_DROP_POLICY_DEFAULT_DENY;
 		if (v->rule != 0)
 			hits[v->rule - 1]++;
 		return v->rule != 0;
 	}
-	if ((r = res[TIER_BASELINE]) != 0) {
+	if ((r = res[VS_TIER_BASELINE]) != 0) {
 		hits[r - 1]++;
 		v->rule = r;
 		v->reason = VS_DROP_POLICY_BASELINE_DENY;
-		return pol->rules[r - 1].action == ACT_ALLOW;
+		return pol->rules[r - 1].action == VS_ACT_ALLOW;
 	}
 	v->rule = 0;
 	return true;
@@ -480,10 +469,10 @@ static void plan_checks(const struct vs_policy_dp *pol, struct acl_batch *b, str
 			uint16_t from, uint16_t to, const struct vs_flow *f)
 {
 	ps->n_checks = 0;
-	if (pol->port_flags[from] & PF_POLICED)
-		add_check(pol, b, &ps->checks[ps->n_checks++], from, DIR_EGRESS, f);
-	if (to < VS_MAX_PORTS && (pol->port_flags[to] & PF_POLICED))
-		add_check(pol, b, &ps->checks[ps->n_checks++], to, DIR_INGRESS, f);
+	if (pol->port_flags[from] & VS_PF_POLICED)
+		add_check(pol, b, &ps->checks[ps->n_checks++], from, VS_DIR_EGRESS, f);
+	if (to < VS_MAX_PORTS && (pol->port_flags[to] & VS_PF_POLICED))
+		add_check(pol, b, &ps->checks[ps->n_checks++], to, VS_DIR_INGRESS, f);
 }
 
 /* A later fragment's datagram as its first fragment was checked. */
@@ -524,7 +513,7 @@ static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pk
 	p->frag = NULL;
 	p->tracked_miss = false;
 	p->policed = false;
-	if (!(flags & PF_POLICED))
+	if (!(flags & VS_PF_POLICED))
 		return;
 	if (unclassified(md)) {
 		p->todo = DROP;
@@ -647,7 +636,7 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		if (p->todo == DROP) {
 			w->ports[md->in_port].drops[p->drop]++;
 			if (p->drop == VS_DROP_FRAG_NO_FIRST) {
-				v = (struct verdict){ .reason = p->drop, .dir = DIR_INGRESS };
+				v = (struct verdict){ .reason = p->drop, .dir = VS_DIR_INGRESS };
 				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
 				report_deny(w, &p->f, &x);
 			}
@@ -720,7 +709,7 @@ bool vs_policy_flood_allows(struct vs_worker *w, const struct vs_snapshot *s, st
 	struct acl_batch b;
 	struct verdict v;
 
-	if (!(pol->port_flags[port] & PF_POLICED))
+	if (!(pol->port_flags[port] & VS_PF_POLICED))
 		return true;
 	if (unclassified(md)) {
 		w->ports[md->in_port].drops[VS_DROP_POLICY_UNCLASSIFIED]++;
@@ -734,7 +723,7 @@ bool vs_policy_flood_allows(struct vs_worker *w, const struct vs_snapshot *s, st
 	}
 	b.n4 = b.n6 = 0;
 	p.n_checks = 1;
-	add_check(pol, &b, &p.checks[0], port, DIR_INGRESS, &p.f);
+	add_check(pol, &b, &p.checks[0], port, VS_DIR_INGRESS, &p.f);
 	classify(pol, &b);
 	if (packet_verdict(w, pol, &b, &p, &v))
 		return true;

@@ -26,6 +26,15 @@ struct rte_acl_ctx;
 struct rte_hash;
 struct rte_ring;
 
+/* One numbering for the compiler (control/) and the data path: tiers are ACL categories. */
+enum vs_tier { VS_TIER_ADMIN, VS_TIER_TENANT, VS_TIER_BASELINE, VS_TIERS };
+enum vs_action { VS_ACT_NONE, VS_ACT_ALLOW, VS_ACT_DENY, VS_ACT_PASS };
+enum vs_dir { VS_DIR_INGRESS, VS_DIR_EGRESS, VS_DIRS };
+
+/* Port flags of a compiled set: what the data path must check for a port. */
+#define VS_PF_ISOLATED(dir) (1u << (dir))	/* tenant tier: default deny in that direction */
+#define VS_PF_POLICED 4u	/* some policy (any tier) selects the port */
+
 #define VS_ACL_CATEGORIES 4	/* admin, tenant, baseline, (unused): a multiple of 4 */
 #define VS_ACL_SLOTDIR(slot, dir) ((uint16_t)((slot) << 1 | (dir)))
 
@@ -47,8 +56,7 @@ struct vs_acl_key6 {
 
 /* What a rule does; index = ACL userdata - 1. */
 struct vs_dp_rule {
-	uint8_t tier;
-	uint8_t action;	/* enum vs_action (control/policy.h): 1 allow, 2 deny, 3 pass */
+	uint8_t action;	/* enum vs_action (the tier is the ACL category that matched) */
 };
 
 struct vs_policy_dp {
