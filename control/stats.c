@@ -92,6 +92,23 @@ json_t *vs_port_to_json(uint16_t slot)
 	return o;
 }
 
+#ifdef VS_STAGE_CYCLES
+/* -Dstage_cycles builds: per stage, TSC cycles and the packets it was given (tx's flush of
+ * queued frames is charged to tx with none), with the TSC rate to turn them into time. */
+static json_t *stages_json(const struct vs_worker *wk)
+{
+	static const char *const names[VS_STAGES] = { "rx", "demux", "police", "l2", "policy",
+						      "tx" };
+	json_t *o = json_object();
+	for (int i = 0; i < VS_STAGES; i++)
+		json_object_set_new(o, names[i],
+				    json_pack("{s:I, s:I}", "cycles", (json_int_t)wk->stage_cycles[i],
+					      "packets", (json_int_t)wk->stage_pkts[i]));
+	json_object_set_new(o, "tsc_hz", json_integer((json_int_t)rte_get_tsc_hz()));
+	return o;
+}
+#endif
+
 json_t *vs_stats_json(void)
 {
 	uint64_t drops[VS_DROP__COUNT] = { 0 };
@@ -109,13 +126,16 @@ json_t *vs_stats_json(void)
 	}
 	for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
 		const struct vs_worker *wk = &vs_dp.workers[w];
-		json_array_append_new(
-			workers,
-			json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "lcore", wk->lcore, "cpu",
-				  vs_st.cfg->workers.cpus[w], "busy_loops", (json_int_t)wk->busy_loops,
-				  "idle_loops", (json_int_t)wk->idle_loops, "sleeps",
-				  (json_int_t)wk->sleeps, "learn_events", (json_int_t)wk->learn_events,
-				  "learn_ring_full", (json_int_t)wk->learn_ring_full));
+		json_t *o = json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I}", "lcore", wk->lcore, "cpu",
+				      vs_st.cfg->workers.cpus[w], "busy_loops",
+				      (json_int_t)wk->busy_loops, "idle_loops",
+				      (json_int_t)wk->idle_loops, "sleeps", (json_int_t)wk->sleeps,
+				      "learn_events", (json_int_t)wk->learn_events,
+				      "learn_ring_full", (json_int_t)wk->learn_ring_full);
+#ifdef VS_STAGE_CYCLES
+		json_object_set_new(o, "stages", stages_json(wk));
+#endif
+		json_array_append_new(workers, o);
 	}
 	return json_pack("{s:o, s:o, s:o, s:i, s:I}", "fdb", vs_fdb_stats_json(vs_dp.fdb), "workers",
 			 workers, "drops", drops_json(drops), "ports", n_ports, "snapshots",

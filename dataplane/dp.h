@@ -188,6 +188,10 @@ struct vs_tx_buf {
 	struct rte_mbuf *pkts[VS_BURST_MAX];
 };
 
+/* The stages a burst goes through, in order (worker.c). */
+enum vs_stage { VS_STAGE_RX, VS_STAGE_DEMUX, VS_STAGE_POLICE, VS_STAGE_L2, VS_STAGE_POLICY,
+		VS_STAGE_TX, VS_STAGES };
+
 /* Everything one worker owns. Counters are read (racy, 64-bit) by cp. */
 struct vs_worker {
 	unsigned int lcore;	// cp: w before launch
@@ -206,6 +210,8 @@ struct vs_worker {
 	uint64_t ct_created, ct_revalidated, ct_revoked;
 	uint64_t ct_off_path;	/* a connection's tuple seen between other ports: checked as new */
 	uint64_t frag_tracked;	/* datagrams whose first fragment started an entry */
+	/* -Dstage_cycles builds: TSC cycles spent in each stage and the packets it was given */
+	uint64_t stage_cycles[VS_STAGES], stage_pkts[VS_STAGES];
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];
 	struct vs_tx_buf txb[VS_MAX_PORTS];

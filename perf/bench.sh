@@ -324,6 +324,9 @@ $(tail -5 "$WORK/$tag.switch.log")"
 	fi
 	finish_peer "$tag" "$vswd"
 	alive "$vswd" || die "$tag: vswd died during the run; see $WORK/$tag.switch.log"
+	# a -Dstage_cycles build counts each stage's cycles: kept for the stage table
+	[[ ! -x $VSWCTL ]] || "$VSWCTL" -s "$WORK/vswd.sock" --json stats >"$WORK/$tag.stats.json" \
+		2>/dev/null || true
 	stop_pid "$vswd"
 	PIDS=()
 }
@@ -428,6 +431,44 @@ if disturbed:
 EOF
 )
 echo "$TABLE"
+
+# With a -Dstage_cycles build (meson setup build-perf -Dstage_cycles=true; --build build-perf):
+# TSC cycles per received packet of each worker stage, median over the repetitions (whole
+# runs, warmup included; tx includes flushing what earlier bursts queued).
+STAGES=$(python3 - "$WORK" <<'EOF'
+import glob, json, os, re, statistics, sys
+cases = {}
+for f in glob.glob(os.path.join(sys.argv[1], 'vswd*.stats.json')):
+    m = re.match(r'(vswd\w*)-(\d+)-(\d+)-r\d+\.stats\.json$', os.path.basename(f))
+    try:
+        doc = json.load(open(f))
+    except ValueError:
+        continue
+    doc = doc.get('result', doc)
+    w = doc.get('workers', [{}])[0]
+    if not m or 'stages' not in w or w['stages']['rx']['packets'] == 0:
+        continue
+    st = w['stages']
+    row = {k: v['cycles'] / st['rx']['packets'] for k, v in st.items() if isinstance(v, dict)}
+    row['total'] = sum(row.values())
+    cases.setdefault((m.group(1), int(m.group(2)), int(m.group(3))), []).append(row)
+if cases:
+    names = ['rx', 'demux', 'police', 'l2', 'policy', 'tx', 'total']
+    print('| switch | frame bytes | flows | ' + ' | '.join(names) + ' |')
+    print('|---|---:|---:|' + '---:|' * len(names))
+    for (sw, size, flows), rows in sorted(cases.items()):
+        cells = ['%.0f' % statistics.median(r[n] for r in rows) for n in names]
+        print(f'| {sw} | {size} | {flows} | ' + ' | '.join(cells) + ' |')
+    print('\nTSC cycles per received packet in each worker stage (median of the runs).')
+EOF
+)
+if [[ -n $STAGES ]]; then
+	echo
+	echo "$STAGES"
+	TABLE="$TABLE
+
+$STAGES"
+fi
 
 if ((RECORD)); then
 	rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
