@@ -134,14 +134,17 @@ static inline enum vs_l3_verdict vs_ip4_parse(const uint8_t *l3, uint32_t len, u
 	li->family = 4;
 	li->proto = l3[9];
 	li->frag_id = vs_be16(l3 + 4);
+	/* The MF flag stored at once: kept for later, the flags/offset word was spilled as 16
+	 * bits and reloaded as 32, a failed store forward that stalled every frame (perf
+	 * annotate, perf/RESULTS.md 2026-12-03). */
 	uint16_t fo = vs_be16(l3 + 6);
+	li->frag = (fo & 0x2000) ? VS_FRAG_FIRST : VS_FRAG_NONE;
 	uint32_t offset = (uint32_t)(fo & 0x1fff) * 8;
 	if (offset > 0) {
 		li->frag = VS_FRAG_LATER;
 		li->l4_off = (uint16_t)ihl;
 		return offset < vs_l4_min_len(li->proto) ? VS_L3_FRAG_OVERLAP : VS_L3_OK;
 	}
-	li->frag = (fo & 0x2000) ? VS_FRAG_FIRST : VS_FRAG_NONE;
 	return vs_l3_l4_check(li, ihl, total < len ? total : len);
 }
 
@@ -158,7 +161,7 @@ static inline enum vs_l3_verdict vs_ip6_parse(const uint8_t *l3, uint32_t len, u
 	if (end > len)
 		end = len;	/* headers must be in the first segment */
 	li->family = 6;
-	uint8_t nh = l3[6];
+	uint8_t nh = l3[6], frag = VS_FRAG_NONE;
 	uint32_t off = 40;
 	bool seen_frag = false;
 	for (int i = 0;; i++) {
@@ -190,7 +193,8 @@ static inline enum vs_l3_verdict vs_ip6_parse(const uint8_t *l3, uint32_t len, u
 					       VS_L3_FRAG_OVERLAP :
 					       VS_L3_OK;
 			}
-			li->frag = (fo & 1) ? VS_FRAG_FIRST : VS_FRAG_NONE;
+			frag = (fo & 1) ? VS_FRAG_FIRST : VS_FRAG_NONE;
+			li->frag = frag;
 		} else {
 			break;	/* the upper layer (or no next header, ESP: opaque) */
 		}
@@ -200,7 +204,15 @@ static inline enum vs_l3_verdict vs_ip6_parse(const uint8_t *l3, uint32_t len, u
 		off += hlen;
 	}
 	li->proto = nh;
-	return vs_l3_l4_check(li, off, end);
+	enum vs_l3_verdict v = vs_l3_l4_check(li, off, end);
+	/* Neighbour discovery, RS/RA, redirect and MLD keep the network working: never blocked,
+	 * like ARP. Decided from locals: reading the fields back as one word stalled. */
+	if (v == VS_L3_OK && nh == VS_PROTO_ICMPV6 && frag == VS_FRAG_NONE) {
+		uint8_t t = l3[off];
+		if ((t >= 130 && t <= 137) || t == 143)
+			li->kind = VS_FLOW_BYPASS;
+	}
+	return v;
 }
 
 /*
@@ -212,24 +224,14 @@ static inline enum vs_l3_verdict vs_l3_parse(const uint8_t *l3, uint32_t len, ui
 					     uint16_t ethertype, struct vs_l3_info *li)
 {
 	memset(li, 0, sizeof(*li));
-	enum vs_l3_verdict v;
-	if (ethertype == VS_ETHERTYPE_IPV4)
-		v = vs_ip4_parse(l3, len, wire, li);
-	else if (ethertype == VS_ETHERTYPE_IPV6)
-		v = vs_ip6_parse(l3, len, wire, li);
-	else
+	if (ethertype != VS_ETHERTYPE_IPV4 && ethertype != VS_ETHERTYPE_IPV6)
 		return VS_L3_OK;
+	li->kind = VS_FLOW_IP;	/* vs_ip6_parse may make it VS_FLOW_BYPASS */
+	enum vs_l3_verdict v = ethertype == VS_ETHERTYPE_IPV4 ? vs_ip4_parse(l3, len, wire, li) :
+								 vs_ip6_parse(l3, len, wire, li);
 	if (v != VS_L3_OK)
-		return v;
-	li->kind = VS_FLOW_IP;
-	/* Neighbour discovery, RS/RA, redirect and MLD keep the network working: never
-	 * blocked, like ARP. */
-	if (li->family == 6 && li->proto == VS_PROTO_ICMPV6 && li->frag == VS_FRAG_NONE) {
-		uint8_t t = l3[li->l4_off];
-		if ((t >= 130 && t <= 137) || t == 143)
-			li->kind = VS_FLOW_BYPASS;
-	}
-	return VS_L3_OK;
+		li->kind = VS_FLOW_NOT_IP;	/* dropped anyway: as it was before the parse */
+	return v;
 }
 
 /* The 5-tuple of a packet vs_l3_parse accepted. */

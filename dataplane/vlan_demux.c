@@ -89,18 +89,13 @@ uint16_t vs_vlan_demux(struct vs_worker *w, const struct vs_snapshot *s, uint16_
 			drop(w, port, VS_DROP_OVERSIZE, m);
 			continue;
 		}
-		/* Parsed into a local and stored once: parsing straight into the mbuf's metadata
-		 * made each frame wait on its own byte stores read back as a word (a failed store
-		 * forward; perf annotate; +1.6% at 64 B, perf/RESULTS.md 2026-12-03). */
-		struct vs_l3_info l3;
+		struct vs_pkt_meta *md = vs_meta(m);
 		enum vs_l3_verdict lv = vs_l3_parse(d + l2, m->data_len - l2, m->pkt_len - l2,
-						    fi.ethertype, &l3);
+						    fi.ethertype, &md->l3);
 		if (lv != VS_L3_OK) {
 			drop(w, port, l3_drop[lv], m);
 			continue;
 		}
-		struct vs_pkt_meta *md = vs_meta(m);
-		md->l3 = l3;
 		/* Keep the invariant "a tag in the data carries md->vid": a priority
 		 * tag (VID 0) is rewritten to the VLAN it was put in. */
 		if (fi.tagged && fi.vid != vid) {
