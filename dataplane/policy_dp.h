@@ -90,7 +90,17 @@ enum vs_ct_state {
 	VS_CT_DEAD,	/* no longer allowed by policy: only waits to be deleted */
 };
 
-/* A connection; lives at the hash position of its original-direction key. */
+/*
+ * A connection; lives at the hash position of its original-direction key.
+ * Owners: the one worker that wins the link CAS (NONE -> BUSY, policy.c ct_create) writes key,
+ * rev_pos, in_port, out_port and charged, then publishes them with the release store of the
+ * link; workers read them only after an acquire load of a link naming this entry, the control
+ * thread only for entries that are live. last_seen, gen, state and fin are written by any
+ * worker that sees the connection's packets (relaxed: a lost update costs a refresh or one
+ * more re-check, as gen is only advanced by a check that passed) and never by the control
+ * thread; live is set by the creating worker and cleared by the control thread when it
+ * deletes the entry.
+ */
 struct vs_ct_conn {
 	struct vs_ct_key key;	/* original direction */
 	int32_t rev_pos;	/* hash position of the reply key */
