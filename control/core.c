@@ -167,14 +167,11 @@ int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
 		vs_qos_destroy(old_qos);
 	/* Entries of VLANs the port left would only misdirect until they age. */
 	struct vs_vlan_set left = { 0 };
-	bool any = false;
 	for (uint32_t v = 1; v < VS_VLAN_COUNT - 1; v++)
-		if (vs_port_cfg_in_vlan(&old, (uint16_t)v) && !vs_port_cfg_in_vlan(&n, (uint16_t)v)) {
+		if (vs_port_cfg_in_vlan(&old, (uint16_t)v) && !vs_port_cfg_in_vlan(&n, (uint16_t)v))
 			vs_vlan_set_add(&left, (uint16_t)v);
-			any = true;
-		}
-	if (any)
-		vs_fdb_flush_vlans(vs_dp.fdb, (uint16_t)slot, &left);
+	if (vs_vlan_set_count(&left) > 0)
+		vs_fdb_flush_vlans(vs_dp.fdb, &left, (uint16_t)slot, true);
 	VS_LOG_RL(INFO, "port %s changed", name);
 	return 0;
 }

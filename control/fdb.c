@@ -295,14 +295,15 @@ int vs_fdb_del(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6])
 	return 0;
 }
 
-unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool statics)
+unsigned int vs_fdb_flush_vlans(struct vs_fdb *f, const struct vs_vlan_set *vlans, uint16_t port,
+				bool statics)
 {
 	unsigned int n = 0;
 	for (uint32_t i = 0; i < f->size; i++) {
 		struct vs_fdb_entry *e = &f->entries[i];
 		if (e->in_use != 1 || (e->is_static && !statics))
 			continue;
-		if ((vlan != 0 && e->key.vid != vlan) ||
+		if ((vlans != NULL && !vs_vlan_set_has(vlans, e->key.vid)) ||
 		    (port != VS_PORT_NONE && atomic_load(&e->port) != port))
 			continue;
 		del_entry(f, e);
@@ -312,19 +313,11 @@ unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool s
 	return n;
 }
 
-unsigned int vs_fdb_flush_vlans(struct vs_fdb *f, uint16_t port, const struct vs_vlan_set *vlans)
+unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool statics)
 {
-	unsigned int n = 0;
-	for (uint32_t i = 0; i < f->size; i++) {
-		struct vs_fdb_entry *e = &f->entries[i];
-		if (e->in_use != 1 || atomic_load(&e->port) != port ||
-		    !vs_vlan_set_has(vlans, e->key.vid))
-			continue;
-		del_entry(f, e);
-		n++;
-	}
-	f->flushed += n;
-	return n;
+	struct vs_vlan_set one = { 0 };
+	vs_vlan_set_add(&one, vlan);
+	return vs_fdb_flush_vlans(f, vlan != 0 ? &one : NULL, port, statics);
 }
 
 void vs_fdb_count_by_vlan(const struct vs_fdb *f, uint32_t counts[VS_VLAN_COUNT])

@@ -214,29 +214,37 @@ static size_t buffered(const struct client *c)
 	       evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
+/* What all clients have buffered; *hog: the one holding the most (NULL: none holds any). */
+static size_t buffered_total(struct client **hog)
+{
+	size_t total = 0, most = 0;
+	*hog = NULL;
+	for (struct client *c = clients; c != NULL; c = c->next) {
+		size_t b = buffered(c);
+		total += b;
+		if (b > most) {
+			most = b;
+			*hog = c;
+		}
+	}
+	return total;
+}
+
 /* Past control.max_buffered_bytes across all clients, closes the clients holding the most
  * until under it again. Returns whether `self` was one of them (it is freed then). */
 static bool enforce_budget(struct client *self)
 {
 	bool self_closed = false;
 	for (;;) {
-		size_t total = 0, most = 0;
-		struct client *hog = NULL;
-		for (struct client *c = clients; c != NULL; c = c->next) {
-			size_t b = buffered(c);
-			total += b;
-			if (b > most) {
-				most = b;
-				hog = c;
-			}
-		}
+		struct client *hog;
+		size_t total = buffered_total(&hog);
 		if (total <= lim()->control.max_buffered_bytes || hog == NULL)
 			return self_closed;
 		cnt.dropped_over_budget++;
 		VS_LOG_RL(WARNING,
 			  "control: %zu bytes buffered for %u clients (control.max_buffered_bytes): "
 			  "closed the one holding %zu",
-			  total, n_clients, most);
+			  total, n_clients, buffered(hog));
 		self_closed |= hog == self;
 		client_free(hog);
 	}
@@ -562,9 +570,8 @@ void vs_server_stop(void)
 json_t *vs_server_to_json(void)
 {
 	const struct vs_config *c = lim();
-	size_t total = 0;
-	for (const struct client *cl = clients; cl != NULL; cl = cl->next)
-		total += buffered(cl);
+	struct client *hog;
+	size_t total = buffered_total(&hog);
 	json_t *r = json_pack("{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
 			 "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "clients", (json_int_t)n_clients, "clients_ro", (json_int_t)n_clients_ro,

@@ -108,8 +108,9 @@ int vs_fdb_add_static(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6], uin
 int vs_fdb_del(struct vs_fdb *f, uint16_t vlan, const uint8_t mac[6]);
 /* Remove entries matching vlan (0 = any) and port (VS_PORT_NONE = any). */
 unsigned int vs_fdb_flush(struct vs_fdb *f, uint16_t vlan, uint16_t port, bool statics);
-/* Remove port's entries (statics too) in any VLAN of vlans: one walk of the table. */
-unsigned int vs_fdb_flush_vlans(struct vs_fdb *f, uint16_t port, const struct vs_vlan_set *vlans);
+/* The same for the VLANs of a set (NULL = any), in one walk of the table. */
+unsigned int vs_fdb_flush_vlans(struct vs_fdb *f, const struct vs_vlan_set *vlans, uint16_t port,
+				bool statics);
 uint32_t vs_fdb_count(const struct vs_fdb *f, uint16_t vlan);
 /* Entries of every VLAN at once: counts[vid], one walk of the table. */
 void vs_fdb_count_by_vlan(const struct vs_fdb *f, uint32_t counts[VS_VLAN_COUNT]);

@@ -327,23 +327,25 @@ static void frag_key(struct vs_frag_key *k, uint16_t vid, const struct vs_flow *
 	memcpy(k->dst, f->dst, 16);
 }
 
-/* Remembers the verdict of a first fragment for the rest of its datagram. Returns
- * VS_DROP__COUNT, or why an allowed datagram cannot be tracked. */
-static enum vs_drop frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
-				const struct vs_pkt_meta *md, uint16_t charged, bool allowed,
-				uint32_t gen, uint32_t now)
+/* A denied first fragment: a datagram reusing the id of an allowed one must not inherit it. */
+static void frag_deny(struct vs_frags *fr, const struct vs_flow *f, const struct vs_pkt_meta *md)
 {
 	struct vs_frag_key k;
 	frag_key(&k, md->vid, f);
-	int32_t pos;
-	if (!allowed) {
-		/* a denied datagram reusing the id of an allowed one must not inherit it */
-		pos = rte_hash_lookup(fr->h, &k);
-		if (pos >= 0)
-			atomic_store_explicit(&fr->e[pos].allowed, 0, memory_order_relaxed);
-		return VS_DROP__COUNT;
-	}
-	pos = rte_hash_lookup(fr->h, &k);
+	int32_t pos = rte_hash_lookup(fr->h, &k);
+	if (pos >= 0)
+		atomic_store_explicit(&fr->e[pos].allowed, 0, memory_order_relaxed);
+}
+
+/* Remembers that an allowed first fragment passed, for the rest of its datagram. Returns
+ * VS_DROP__COUNT, or why the datagram cannot be tracked. */
+static enum vs_drop frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
+				const struct vs_pkt_meta *md, uint16_t charged, uint32_t gen,
+				uint32_t now)
+{
+	struct vs_frag_key k;
+	frag_key(&k, md->vid, f);
+	int32_t pos = rte_hash_lookup(fr->h, &k);
 	bool fresh = pos < 0;
 	if (fresh) {
 		if (atomic_load_explicit(&fr->count, memory_order_relaxed) >= fr->size)
@@ -655,8 +657,7 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 					atomic_store_explicit(&p->frag->allowed, 0,
 							      memory_order_relaxed);
 				if (p->f.frag == VS_FRAG_FIRST)
-					frag_record(w, &ct->frags, &p->f, md, 0, false, pol->gen,
-						    now);
+					frag_deny(&ct->frags, &p->f, md);
 				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
 				report_deny(w, &p->f, &x);
 				w->ports[v.slot].drops[v.reason]++;
@@ -684,8 +685,8 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		/* a passing first fragment lets the rest of its datagram follow */
 		if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD) {
 			uint16_t charged = charged_port(s, md);
-			enum vs_drop d = frag_record(w, &ct->frags, &p->f, md, charged, true,
-						     pol->gen, now);
+			enum vs_drop d = frag_record(w, &ct->frags, &p->f, md, charged, pol->gen,
+						     now);
 			if (d != VS_DROP__COUNT) {
 				drop_untracked(w, m, md, charged, d);
 				continue;
