@@ -27,7 +27,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "allow.h"
+#include "vs_commands.h"
+#include "vs_proto.h"
+#include "vs_types.h"
+#include "control/model/allow.h"
+#include "control/model/args.h"
+#include "control/model/config.h"
+#include "control/model/err.h"
+#include "control/model/netpol_cfg.h"
+#include "control/model/policy.h"
+#include "control/model/port_cfg.h"
+#include "control/model/vlan_set.h"
 #include "fuzz_model.h"
 
 static struct vs_config model;

@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "flow.h"
-#include "frame.h"
-#include "spoof.h"
+#include "vs_types.h"
+#include "dataplane/policy/flow.h"
+#include "dataplane/policy/spoof.h"
+#include "dataplane/qos/classify.h"
+#include "dataplane/worker/frame.h"
 
 #define CHECK(c)                                                                             \
 	do {                                                                                 \

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vs_types.h"
+#include "control/model/config.h"
+#include "control/model/err.h"
+#include "control/model/policy.h"
 #include "fuzz_model.h"
 
 static json_t *world;

@@ -13,8 +13,9 @@
 
 #include <jansson.h>
 
-#include "model.h"
-#include "policy.h"
+#include "control/model/config.h"
+#include "control/model/err.h"
+#include "control/model/policy.h"
 
 #define FZ_FAIL(...)                                                  \
 	do {                                                          \

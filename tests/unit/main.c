@@ -7,7 +7,8 @@
 #include <CUnit/Basic.h>
 #include <jansson.h>
 
-#include "model.h"
+#include "control/model/err.h"
+#include "control/model/port_cfg.h"
 #include "suites.h"
 
 CU_ErrorCode vs_test_add_suite(const char *name, const struct vs_test *tests)

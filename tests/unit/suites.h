@@ -6,6 +6,8 @@
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 
+#include "control/model/port_cfg.h"
+
 /* Each adds one suite to the registry; returns a CUnit error code. */
 CU_ErrorCode vs_test_frame_suite(void);
 CU_ErrorCode vs_test_vlan_set_suite(void);

@@ -6,8 +6,12 @@
 
 #include <CUnit/CUnit.h>
 
-#include "allow.h"
-#include "ratelimit.h"
+#include "vs_types.h"
+#include "control/model/allow.h"
+#include "control/model/config.h"
+#include "control/model/err.h"
+#include "control/model/port_cfg.h"
+#include "control/model/ratelimit.h"
 #include "suites.h"
 
 static struct vs_config cfg;

@@ -6,7 +6,9 @@
 
 #include <CUnit/CUnit.h>
 
-#include "model.h"
+#include "vs_commands.h"
+#include "control/model/args.h"
+#include "control/model/err.h"
 #include "suites.h"
 
 /* No command has anywhere near this many arguments: a missing VS_ARGS_END runs past it. */

@@ -12,7 +12,12 @@
 
 #include <CUnit/CUnit.h>
 
-#include "model.h"
+#include "vs_proto.h"
+#include "vs_types.h"
+#include "control/model/config.h"
+#include "control/model/err.h"
+#include "control/model/port_cfg.h"
+#include "control/model/vlan_set.h"
 #include "suites.h"
 
 /* struct vs_config is about 400 KiB: keep it off the stack. */

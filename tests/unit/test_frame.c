@@ -4,7 +4,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "frame.h"
+#include "vs_types.h"
+#include "dataplane/worker/frame.h"
 #include "suites.h"
 
 /* A 64-byte frame from 02:00:00:00:00:01 to 02:00:00:00:00:02 with ethertype et at offset 12. */

@@ -14,11 +14,15 @@
 
 #include <CUnit/CUnit.h>
 
-#include "flow.h"
-#include "frame.h"
-#include "model.h"
-#include "policy.h"
-#include "spoof.h"
+#include "vs_types.h"
+#include "control/model/err.h"
+#include "control/model/netpol_cfg.h"
+#include "control/model/policy.h"
+#include "control/model/port_cfg.h"
+#include "dataplane/policy/flow.h"
+#include "dataplane/policy/policy_dp.h"
+#include "dataplane/policy/spoof.h"
+#include "dataplane/worker/frame.h"
 #include "suites.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

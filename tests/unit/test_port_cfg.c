@@ -11,7 +11,11 @@
 
 #include <CUnit/CUnit.h>
 
-#include "model.h"
+#include "vs_types.h"
+#include "control/model/err.h"
+#include "control/model/police_cfg.h"
+#include "control/model/port_cfg.h"
+#include "control/model/vlan_set.h"
 #include "suites.h"
 
 /* port.add args are decoded by the same function: errors name "args.<arg>". */

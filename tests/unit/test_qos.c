@@ -9,8 +9,12 @@
 
 #include <CUnit/CUnit.h>
 
-#include "classify.h"
-#include "model.h"
+#include "vs_types.h"
+#include "control/model/err.h"
+#include "control/model/port_cfg.h"
+#include "control/model/qos_cfg.h"
+#include "dataplane/qos/classify.h"
+#include "dataplane/worker/frame.h"
 #include "suites.h"
 
 static void test_qos_refused(void)

@@ -6,7 +6,9 @@
 
 #include <CUnit/CUnit.h>
 
-#include "model.h"
+#include "vs_types.h"
+#include "control/model/err.h"
+#include "control/model/vlan_set.h"
 #include "suites.h"
 
 /* Worst case of vs_vlan_set_format: every other VLAN, up to 4 digits and a comma each. */

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Network policy, running state: networks, namespace labels, the policy objects, and the
+ * compiled set the data path uses. Any change that can alter the compiled set (a policy,
+ * a network, namespace labels, a port's labels/IPs/VLAN, a port added or removed) compiles a
+ * new set on this thread while the workers keep using the old one; the new set goes out in
+ * the same snapshot as the change itself, and the old one is freed after the grace period.
+ * On any error nothing changes. Control thread only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "control/policy/netpol.h"
+#include "vs_types.h"
+#include "control/core/log.h"
+#include "control/core/snapshot.h"
+#include "control/core/state.h"
+#include "control/model/err.h"
+#include "control/model/netpol_cfg.h"
+#include "control/model/policy.h"
+#include "control/policy/acl.h"
+#include "dataplane/policy/policy_dp.h"
+#include "dataplane/worker/dp.h"
+
+struct vs_netpol vs_np;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports)
+{
+	unsigned int n = 0;
+	for (uint16_t i = 0; i < VS_MAX_PORTS; i++)
+		if (vs_st.ports[i].in_use)
+			ports[n++] = (struct vs_inv_port){ i, &vs_st.ports[i].cfg };
+	*inv = (struct vs_inventory){ ports, n, vs_np.namespaces, vs_np.n_namespaces,
+				      vs_np.networks, vs_np.n_networks };
+}
+
+bool vs_netpol_active(void)
+{
+	return vs_np.n_policies > 0 || vs_np.current != NULL;
+}
+
+/* Whether c's rules belong to the same policies as those of the set the workers use. */
+static bool rules_of_current(const struct vs_compiled *c)
+{
+	if (vs_np.current == NULL || vs_np.n_policies == 0 || c->n_infos != vs_np.compiled.n_infos)
+		return false;
+	for (uint32_t i = 0; i < c->n_infos; i++)
+		if (vs_np.policies[c->infos[i].policy].seq != vs_np.compiled_seq[i])
+			return false;
+	return true;
+}
+
+/* Whether c is the set the workers use, down to which policy each rule belongs to. */
+static bool same_as_current(const struct vs_compiled *c)
+{
+	return rules_of_current(c) && vs_compiled_same(c, &vs_np.compiled);
+}
+
+int vs_netpol_stage(struct vs_err *e)
+{
+	static struct vs_inv_port ports[VS_MAX_PORTS];
+	const json_t **objs = NULL;
+	struct vs_inventory inv;
+	struct vs_compiled c;
+	uint64_t t0 = now_us();
+	int rc;
+
+	vs_netpol_abort();
+	vs_netpol_inventory(&inv, ports);
+	if (vs_np.n_policies > 0 &&
+	    (objs = malloc(sizeof(*objs) * vs_np.n_policies)) == NULL)
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		objs[i] = vs_np.policies[i].obj;
+	rc = vs_policy_compile((const json_t *const *)objs, vs_np.n_policies, &inv, &c, e);
+	free(objs);
+	if (rc < 0)
+		return rc;
+	uint64_t t1 = now_us();
+	if (same_as_current(&c)) {
+		/* the workers' contexts are already these: nothing to build or swap */
+		vs_compiled_free(&c);
+		vs_np.stats.compile_us = t1 - t0;
+		vs_np.stats.build_us = 0;
+		vs_np.stats.reused++;
+		return 0;
+	}
+	struct vs_acl_plan pl;
+	if (vs_acl_plan(&c, &pl) < 0) {
+		vs_compiled_free(&c);
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	}
+	struct vs_policy_dp *dp = NULL;
+	if (vs_np.n_policies > 0) {
+		/* Only the per-port tables changed (a port the policies select like another,
+		 * coming or going): new tables over the same contexts. A new generation still:
+		 * a port's connections are checked again when its flags change. */
+		bool share = rules_of_current(&c) &&
+			     vs_acl_plans_same(&c, &pl, &vs_np.compiled, &vs_np.plan);
+		dp = share ? vs_acl_share(&c, &pl, vs_np.current, ++vs_np.gen, e) :
+			     vs_acl_build(&c, &pl, ++vs_np.gen, e);
+		if (dp == NULL) {
+			vs_acl_plan_free(&pl);
+			vs_compiled_free(&c);
+			return -e->code;
+		}
+		vs_np.stats.shared += share;
+	}
+	vs_np.pending = dp;
+	vs_np.pending_compiled = c;
+	vs_np.pending_plan = pl;
+	vs_np.has_pending = true;	/* from here vs_netpol_abort frees it all */
+	vs_np.pending_seq = calloc(c.n_infos + 1, sizeof(uint64_t));
+	if (vs_np.pending_seq == NULL) {
+		vs_netpol_abort();
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	}
+	for (uint32_t i = 0; i < c.n_infos; i++)
+		vs_np.pending_seq[i] = vs_np.policies[c.infos[i].policy].seq;
+	vs_np.stats.compile_us = t1 - t0;
+	vs_np.stats.build_us = now_us() - t1;
+	vs_np.stats.rules = c.n_infos;
+	vs_np.stats.entries = c.n_entries;
+	vs_np.stats.entries_built = vs_np.pending_plan.n_keep;
+	return 0;
+}
+
+static struct vs_policy_entry *entry_by_seq(uint64_t seq)
+{
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		if (vs_np.policies[i].seq == seq)
+			return &vs_np.policies[i];
+	return NULL;
+}
+
+/* Hits the workers counted in the set going away, kept with the policy they belong to. */
+static void harvest(const struct vs_policy_dp *dp, const struct vs_compiled *c,
+		    const uint64_t *seq)
+{
+	if (dp == NULL)
+		return;
+	for (uint32_t i = 0; i < c->n_infos; i++) {
+		struct vs_policy_entry *p = entry_by_seq(seq[i]);
+		const struct vs_rule_info *ri = &c->infos[i];
+		if (p != NULL && ri->rule < p->n_rules[ri->dir])
+			p->hits[ri->dir][ri->rule] += vs_acl_hits(dp, i);
+	}
+}
+
+void vs_netpol_commit(uint64_t publish_us)
+{
+	if (!vs_np.has_pending)
+		return;
+	vs_netpol_drain_events();	/* events name rules of the set going away */
+	harvest(vs_np.current, &vs_np.compiled, vs_np.compiled_seq);
+	vs_acl_free(vs_np.current);
+	vs_compiled_free(&vs_np.compiled);
+	vs_acl_plan_free(&vs_np.plan);
+	free(vs_np.compiled_seq);
+	vs_np.current = vs_np.pending;
+	vs_np.compiled = vs_np.pending_compiled;
+	vs_np.plan = vs_np.pending_plan;
+	memset(&vs_np.pending_plan, 0, sizeof(vs_np.pending_plan));
+	vs_np.compiled_seq = vs_np.pending_seq;
+	vs_np.pending = NULL;
+	vs_np.pending_seq = NULL;
+	memset(&vs_np.pending_compiled, 0, sizeof(vs_np.pending_compiled));
+	vs_np.has_pending = false;
+	vs_np.stats.publish_us = publish_us;
+	vs_np.stats.swaps++;
+}
+
+void vs_netpol_abort(void)
+{
+	if (!vs_np.has_pending)
+		return;
+	vs_acl_free(vs_np.pending);
+	vs_compiled_free(&vs_np.pending_compiled);
+	vs_acl_plan_free(&vs_np.pending_plan);
+	free(vs_np.pending_seq);
+	vs_np.pending = NULL;
+	vs_np.pending_seq = NULL;
+	vs_np.has_pending = false;
+}
+
+const struct vs_policy_dp *vs_netpol_for_snapshot(void)
+{
+	return vs_np.has_pending ? vs_np.pending : vs_np.current;
+}
+
+/* Stage, publish, commit; on failure nothing changed (the caller restores its state). */
+int vs_netpol_apply_change(struct vs_err *e)
+{
+	int rc = vs_netpol_stage(e);
+	if (rc < 0)
+		return rc;
+	uint64_t t = now_us();
+	if ((rc = vs_snapshot_publish(e)) < 0) {
+		vs_netpol_abort();
+		return rc;
+	}
+	vs_netpol_commit(now_us() - t);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- policies */
+
+static void entry_free(struct vs_policy_entry *p)
+{
+	json_decref(p->obj);
+	free(p->hits[0]);
+	free(p->hits[1]);
+	memset(p, 0, sizeof(*p));
+}
+
+static int entry_init(struct vs_policy_entry *p, const json_t *obj, const struct vs_policy_id *id)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = *id;
+	p->obj = json_deep_copy(obj);
+	p->seq = ++vs_np.next_seq;
+	json_t *spec = json_object_get(obj, "spec");
+	for (int d = 0; d < VS_DIRS; d++) {
+		p->n_rules[d] = (uint32_t)json_array_size(
+			json_object_get(spec, d == VS_DIR_INGRESS ? "ingress" : "egress"));
+		p->hits[d] = calloc(p->n_rules[d] + 1, sizeof(uint64_t));
+	}
+	if (p->obj == NULL || p->hits[0] == NULL || p->hits[1] == NULL) {
+		entry_free(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int vs_netpol_find(const struct vs_policy_id *id)
+{
+	for (uint32_t i = 0; i < vs_np.n_policies; i++) {
+		const struct vs_policy_id *x = &vs_np.policies[i].id;
+		if (x->kind == id->kind && strcmp(x->name, id->name) == 0 &&
+		    strcmp(x->ns, id->ns) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The objects of a request: one policy, a List ({"kind": "List", "items": [...]}) or an array. */
+static json_t *items_of(const json_t *v)
+{
+	if (json_is_array(v))
+		return json_incref((json_t *)v);
+	const char *kind = json_string_value(json_object_get(v, "kind"));
+	if (kind != NULL && strcmp(kind, "List") == 0 && json_is_array(json_object_get(v, "items")))
+		return json_incref(json_object_get(v, "items"));
+	json_t *a = json_array();
+	json_array_append(a, (json_t *)v);
+	return a;
+}
+
+int vs_netpol_policy_apply(const json_t *v, const char *prefix, json_t **applied,
+			   struct vs_err *e)
+{
+	json_t *items = items_of(v), *o;
+	uint32_t n_old = vs_np.n_policies;
+	size_t n = json_array_size(items), i;
+	struct vs_policy_id *ids = calloc(n + 1, sizeof(*ids));
+	struct vs_policy_entry *saved = NULL;
+	char f[96];
+	int rc = 0;
+
+	if (ids == NULL) {
+		json_decref(items);
+		return vs_err_set(e, ENOMEM, NULL, "out of memory");
+	}
+	if (n == 0)
+		rc = vs_err_set(e, EINVAL, prefix, "no policy objects");
+	json_array_foreach(items, i, o) {
+		if (rc < 0)
+			break;
+		if (json_is_array(v) || json_object_get(v, "items") != NULL)
+			vs_pathf(f, sizeof(f), "%s[%zu]", prefix, i);
+		else
+			vs_pathf(f, sizeof(f), "%s", prefix);
+		rc = vs_policy_check(o, f, vs_np.networks, vs_np.n_networks, &ids[i], e);
+		for (size_t j = 0; j < i && rc == 0; j++)
+			if (memcmp(&ids[j], &ids[i], sizeof(ids[i])) == 0)
+				rc = vs_err_set(e, EEXIST, f, "%s '%s' given twice",
+						vs_policy_kind_name(ids[i].kind), ids[i].name);
+	}
+	/* Replace in place or append; the old array is kept until the change is live. */
+	if (rc == 0 && vs_np.n_policies + n > VS_POLICIES_MAX)
+		rc = vs_err_set(e, ENOSPC, prefix, "more than %d policies", VS_POLICIES_MAX);
+	if (rc == 0 && (saved = malloc(sizeof(*saved) * (n_old + 1))) == NULL)
+		rc = vs_err_set(e, ENOMEM, NULL, "out of memory");
+	if (rc < 0)
+		goto out;
+	memcpy(saved, vs_np.policies, sizeof(*saved) * n_old);
+	uint32_t replaced[VS_POLICIES_MAX], n_replaced = 0;
+	json_array_foreach(items, i, o) {
+		int at = vs_netpol_find(&ids[i]);
+		struct vs_policy_entry ne;
+		if ((rc = entry_init(&ne, o, &ids[i])) < 0) {
+			vs_err_set(e, ENOMEM, NULL, "out of memory");
+			break;
+		}
+		if (at >= 0) {
+			vs_np.policies[at] = ne;	/* the old entry lives on in saved */
+			replaced[n_replaced++] = (uint32_t)at;
+		} else {
+			vs_np.policies[vs_np.n_policies++] = ne;
+		}
+	}
+	if (rc == 0)
+		rc = vs_netpol_apply_change(e);
+	if (rc < 0) {
+		/* free what this request created, put the old entries back */
+		for (uint32_t k = 0; k < n_replaced; k++)
+			entry_free(&vs_np.policies[replaced[k]]);
+		for (uint32_t k = n_old; k < vs_np.n_policies; k++)
+			entry_free(&vs_np.policies[k]);
+		memcpy(vs_np.policies, saved, sizeof(*saved) * n_old);
+		vs_np.n_policies = n_old;
+		goto out;
+	}
+	for (uint32_t k = 0; k < n_replaced; k++)
+		entry_free(&saved[replaced[k]]);
+	*applied = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(*applied, json_pack("{s:s, s:s, s:s}", "kind",
+							  vs_policy_kind_name(ids[i].kind), "name",
+							  ids[i].name, "namespace", ids[i].ns));
+	VS_LOG_RL(INFO,
+		  "%zu policies applied: %u rules, %u ACL entries, compile %lu us, build %lu us", n,
+		  vs_np.stats.rules, vs_np.stats.entries, (unsigned long)vs_np.stats.compile_us,
+		  (unsigned long)vs_np.stats.build_us);
+out:
+	free(saved);
+	free(ids);
+	json_decref(items);
+	return rc;
+}
+
+int vs_netpol_policy_delete(const struct vs_policy_id *id, struct vs_err *e)
+{
+	int at = vs_netpol_find(id);
+	if (at < 0)
+		return vs_err_set(e, ENOENT, "args.name", "no %s '%s'%s%s",
+				  vs_policy_kind_name(id->kind), id->name,
+				  id->kind == VS_POL_NP ? " in namespace " : "",
+				  id->kind == VS_POL_NP ? id->ns : "");
+	struct vs_policy_entry gone = vs_np.policies[at];
+	memmove(&vs_np.policies[at], &vs_np.policies[at + 1],
+		sizeof(gone) * (vs_np.n_policies - (uint32_t)at - 1));
+	vs_np.n_policies--;
+	int rc = vs_netpol_apply_change(e);
+	if (rc < 0) {
+		memmove(&vs_np.policies[at + 1], &vs_np.policies[at],
+			sizeof(gone) * (vs_np.n_policies - (uint32_t)at));
+		vs_np.policies[at] = gone;
+		vs_np.n_policies++;
+		return rc;
+	}
+	entry_free(&gone);
+	VS_LOG_RL(INFO, "policy %s '%s' deleted", vs_policy_kind_name(id->kind), id->name);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- networks, namespaces */
+
+int vs_netpol_network_add(const struct vs_network *n, struct vs_err *e)
+{
+	for (uint16_t i = 0; i < vs_np.n_networks; i++)
+		if (strcmp(vs_np.networks[i].name, n->name) == 0)
+			return vs_err_set(e, EEXIST, "args.name", "network '%s' exists (VLAN %u)",
+					  n->name, vs_np.networks[i].vlan);
+	if (vs_np.n_networks == VS_NETWORKS_MAX)
+		return vs_err_set(e, ENOSPC, "args.name", "more than %d networks", VS_NETWORKS_MAX);
+	vs_np.networks[vs_np.n_networks++] = *n;
+	/* a new name changes nothing compiled: no policy can name it yet */
+	return 0;
+}
+
+static bool network_used(const char *name, struct vs_err *e)
+{
+	for (uint32_t i = 0; i < vs_np.n_policies; i++) {
+		json_t *an = json_object_get(json_object_get(vs_np.policies[i].obj, "metadata"),
+					     "annotations");
+		const char *s = json_string_value(json_object_get(an, VS_POLICY_FOR));
+		if (s == NULL)
+			continue;
+		/* names are [a-z0-9-]: a whole-word search is exact enough */
+		size_t len = strlen(name);
+		for (const char *p = strstr(s, name); p != NULL; p = strstr(p + 1, name)) {
+			bool start = p == s || p[-1] == ',' || p[-1] == '/' || p[-1] == ' ';
+			bool end = p[len] == '\0' || p[len] == ',' || p[len] == ' ';
+			if (start && end) {
+				vs_err_set(e, EBUSY, "args.name", "network '%s' is used by %s '%s'",
+					   name, vs_policy_kind_name(vs_np.policies[i].id.kind),
+					   vs_np.policies[i].id.name);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+int vs_netpol_network_del(const char *name, struct vs_err *e)
+{
+	for (uint16_t i = 0; i < vs_np.n_networks; i++) {
+		if (strcmp(vs_np.networks[i].name, name) != 0)
+			continue;
+		if (network_used(name, e))
+			return -e->code;
+		memmove(&vs_np.networks[i], &vs_np.networks[i + 1],
+			sizeof(vs_np.networks[0]) * (vs_np.n_networks - i - 1));
+		vs_np.n_networks--;
+		return 0;
+	}
+	return vs_err_set(e, ENOENT, "args.name", "no network '%s'", name);
+}
+
+int vs_netpol_namespace_set(const struct vs_namespace *ns, struct vs_err *e)
+{
+	uint16_t i;
+	for (i = 0; i < vs_np.n_namespaces; i++)
+		if (strcmp(vs_np.namespaces[i].name, ns->name) == 0)
+			break;
+	if (i == VS_NAMESPACES_MAX)
+		return vs_err_set(e, ENOSPC, "args.name", "more than %d namespaces",
+				  VS_NAMESPACES_MAX);
+	struct vs_namespace old = vs_np.namespaces[i];
+	uint16_t n_old = vs_np.n_namespaces;
+	vs_np.namespaces[i] = *ns;
+	if (i == vs_np.n_namespaces)
+		vs_np.n_namespaces++;
+	int rc = vs_netpol_active() ? vs_netpol_apply_change(e) : 0;
+	if (rc < 0) {
+		vs_np.namespaces[i] = old;
+		vs_np.n_namespaces = n_old;
+	}
+	return rc;
+}
+
+int vs_netpol_namespace_del(const char *name, struct vs_err *e)
+{
+	for (uint16_t i = 0; i < vs_np.n_namespaces; i++) {
+		if (strcmp(vs_np.namespaces[i].name, name) != 0)
+			continue;
+		struct vs_namespace old = vs_np.namespaces[i];
+		memmove(&vs_np.namespaces[i], &vs_np.namespaces[i + 1],
+			sizeof(old) * (vs_np.n_namespaces - i - 1));
+		vs_np.n_namespaces--;
+		int rc = vs_netpol_active() ? vs_netpol_apply_change(e) : 0;
+		if (rc < 0) {
+			memmove(&vs_np.namespaces[i + 1], &vs_np.namespaces[i],
+				sizeof(old) * (vs_np.n_namespaces - i));
+			vs_np.namespaces[i] = old;
+			vs_np.n_namespaces++;
+		}
+		return rc;
+	}
+	return vs_err_set(e, ENOENT, "args.name", "no namespace '%s'", name);
+}
+
+/* ---------------------------------------------------------------- deny events */
+
+void vs_netpol_drain_events(void)
+{
+	struct vs_deny_event ev[64];
+	for (uint16_t w = 0; w < vs_dp.n_workers; w++) {
+		struct rte_ring *r = vs_dp.workers[w].deny_ring;
+		unsigned int n;
+		while (r != NULL &&
+		       (n = rte_ring_sc_dequeue_burst_elem(r, ev, sizeof(ev[0]), 64, NULL)) > 0) {
+			for (unsigned int i = 0; i < n; i++) {
+				struct vs_np_event *x = &vs_np.events[vs_np.event_seq % VS_NP_EVENTS];
+				x->seq = ++vs_np.event_seq;
+				x->ev = ev[i];
+				x->policy_seq = ev[i].rule != 0 && ev[i].rule - 1 < vs_np.compiled.n_infos ?
+						 vs_np.compiled_seq[ev[i].rule - 1] : 0;
+				x->rule = ev[i].rule != 0 && ev[i].rule - 1 < vs_np.compiled.n_infos ?
+						  vs_np.compiled.infos[ev[i].rule - 1].rule : 0;
+			}
+		}
+	}
+}
+
+void vs_netpol_clear(void)
+{
+	struct vs_err e;
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		entry_free(&vs_np.policies[i]);
+	vs_np.n_policies = 0;
+	if (vs_np.current != NULL)
+		vs_netpol_apply_change(&e);	/* an empty set: the old one goes after the grace period */
+}
+
+void vs_netpol_free_all(void)
+{
+	vs_netpol_abort();
+	vs_acl_free(vs_np.current);
+	vs_np.current = NULL;
+	vs_compiled_free(&vs_np.compiled);
+	vs_acl_plan_free(&vs_np.plan);
+	free(vs_np.compiled_seq);
+	vs_np.compiled_seq = NULL;
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		entry_free(&vs_np.policies[i]);
+	vs_np.n_policies = 0;
+}
+
+struct vs_policy_entry *vs_netpol_entry_by_seq(uint64_t seq)
+{
+	return entry_by_seq(seq);
+}
