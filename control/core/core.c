@@ -47,8 +47,7 @@ static void err_prefix(struct vs_err *e, const char *prefix)
 	char f[2 * sizeof(e->field)];
 	if (e->field[0] == '\0' || strchr(e->field, '.') != NULL)
 		return;
-	snprintf(f, sizeof(f), "%s.%s", prefix, e->field);
-	snprintf(e->field, sizeof(e->field), "%.*s", (int)sizeof(e->field) - 1, f);
+	snprintf(e->field, sizeof(e->field), "%s", VS_FIELD(f, prefix, e->field));
 }
 
 /* Publish a port change; with policies, the compiled set that follows from it goes out in
@@ -286,12 +285,9 @@ json_t *vs_core_running_config(void)
 		json_array_append_new(ports, vs_port_cfg_to_json(&vs_st.ports[slots[i]].cfg));
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "static_macs", vs_fdb_statics_to_json(vs_dp.fdb));
-	json_t *nets = json_array(), *nss = json_array(), *pols = json_array();
-	for (uint16_t i = 0; i < vs_np.n_networks; i++)
-		json_array_append_new(nets, json_pack("{s:s, s:i}", "name", vs_np.networks[i].name,
-						      "vlan", vs_np.networks[i].vlan));
-	for (uint16_t i = 0; i < vs_np.n_namespaces; i++)
-		json_array_append_new(nss, vs_namespace_to_json(&vs_np.namespaces[i]));
+	json_t *nets = vs_networks_to_json(vs_np.networks, vs_np.n_networks);
+	json_t *nss = vs_namespaces_to_json(vs_np.namespaces, vs_np.n_namespaces);
+	json_t *pols = json_array();
 	for (uint32_t i = 0; i < vs_np.n_policies; i++)
 		json_array_append(pols, vs_np.policies[i].obj);
 	json_object_set_new(root, "networks", nets);

@@ -37,6 +37,7 @@
 #include "control/policy/netpol.h"
 #include "control/port/announce.h"
 #include "control/port/ports.h"
+#include "control/server/handlers.h"
 #include "control/server/server.h"
 #include "dataplane/l2/fdb.h"
 #include "dataplane/policy/policy_dp.h"
@@ -332,7 +333,7 @@ int main(int argc, char **argv)
 		free(cfg);
 		return 0;
 	}
-	vs_server_check_table();
+	vs_handlers_bind();
 	for (uint16_t i = 0; i < cfg->workers.n_cpus; i++)
 		for (uint16_t j = 0; j < i; j++)
 			if (cfg->workers.cpus[i] == cfg->workers.cpus[j])

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <rte_rcu_qsbr.h>
 
 #include "vs_types.h"
 #include "control/model/err.h"

@@ -72,7 +72,7 @@ int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const 
 	if (!json_is_object(args))
 		return vs_err_set(e, EINVAL, prefix, "expected a JSON object");
 	json_object_foreach((json_t *)args, key, v) {
-		snprintf(field, sizeof(field), "%s.%s", prefix, key);
+		VS_FIELD(field, prefix, key);
 		const struct vs_arg_spec *a = vs_arg_find(spec, key);
 		if (a == NULL)
 			return vs_err_set(e, EINVAL, field, "unknown argument for %s", spec->name);
@@ -82,8 +82,8 @@ int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const 
 	}
 	for (const struct vs_arg_spec *a = spec->args; a->name != NULL; a++) {
 		if (a->required && json_object_get(args, a->name) == NULL) {
-			snprintf(field, sizeof(field), "%s.%s", prefix, a->name);
-			return vs_err_set(e, EINVAL, field, "missing required argument");
+			return vs_err_set(e, EINVAL, VS_FIELD(field, prefix, a->name),
+					  "missing required argument");
 		}
 	}
 	return 0;

@@ -310,6 +310,27 @@ int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namesp
 	return 0;
 }
 
+json_t *vs_network_to_json(const struct vs_network *n)
+{
+	return json_pack("{s:s, s:i}", "name", n->name, "vlan", n->vlan);
+}
+
+json_t *vs_networks_to_json(const struct vs_network *nets, unsigned int n)
+{
+	json_t *a = json_array();
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, vs_network_to_json(&nets[i]));
+	return a;
+}
+
+json_t *vs_namespaces_to_json(const struct vs_namespace *nss, unsigned int n)
+{
+	json_t *a = json_array();
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, vs_namespace_to_json(&nss[i]));
+	return a;
+}
+
 json_t *vs_namespace_to_json(const struct vs_namespace *ns)
 {
 	return json_pack("{s:s, s:o}", "name", ns->name, "labels", vs_labels_to_json(&ns->labels));

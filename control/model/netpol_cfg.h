@@ -83,6 +83,10 @@ int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network 
 int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namespace *ns,
 			   struct vs_err *e);
 json_t *vs_namespace_to_json(const struct vs_namespace *ns);
+json_t *vs_network_to_json(const struct vs_network *n);
+/* JSON arrays of n networks / namespaces. */
+json_t *vs_networks_to_json(const struct vs_network *nets, unsigned int n);
+json_t *vs_namespaces_to_json(const struct vs_namespace *nss, unsigned int n);
 void vs_conntrack_defaults(struct vs_conntrack_cfg *c);
 int vs_conntrack_from_json(const json_t *o, struct vs_conntrack_cfg *c, struct vs_err *e);
 json_t *vs_conntrack_to_json(const struct vs_conntrack_cfg *c);

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "control/model/err.h"
+
 /* Ingress policer: srTCM (RFC 2697) when peak_rate_bps is 0, else trTCM (RFC 2698). Rates
  * count Ethernet frame bytes without FCS, preamble and gap. Red frames are dropped. */
 struct vs_police_cfg {
@@ -21,6 +23,16 @@ struct vs_police_cfg {
 	bool yellow_demote;	/* yellow frames pass in the scavenger class (re-marked) */
 };
 
+#define VS_POLICE_RATE_MIN 8000ULL	/* 1 kB/s */
+#define VS_POLICE_RATE_MAX 400000000000ULL	/* 400 Gbit/s */
+#define VS_POLICE_BURST_MAX (64u << 20)
+
+/* The police_* arguments of port.add / port.set / a config row onto p. */
+int vs_police_args(const json_t *o, const char *prefix, struct vs_police_cfg *p,
+		   struct vs_err *e);
+/* Rates and bursts in range and consistent, for a port of this MTU. */
+int vs_police_validate(const struct vs_police_cfg *p, uint16_t mtu, const char *prefix,
+		       struct vs_err *e);
 /* The burst sizes a policer runs with, defaults filled in. */
 void vs_police_bursts(const struct vs_police_cfg *p, uint16_t mtu, uint64_t *cbs,
 		      uint64_t *ebs_or_pbs);

@@ -137,16 +137,4 @@ unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *in
  * {} matches everything. */
 bool vs_selector_match(const json_t *sel, const struct vs_labels *labels);
 
-/* cidr minus except blocks as disjoint prefixes; returns how many were written (at most
- * max), or -E2BIG. */
-struct vs_prefix {
-	uint8_t family;
-	uint8_t plen;
-	uint8_t addr[16];
-};
-int vs_prefix_parse(const char *s, struct vs_prefix *p);	/* host bits are cleared */
-int vs_prefix_subtract(const struct vs_prefix *cidr, const struct vs_prefix *except,
-		       unsigned int n_except, struct vs_prefix *out, unsigned int max);
-void vs_prefix_format(const struct vs_prefix *p, char *buf, size_t len);
-
 #endif

@@ -19,6 +19,7 @@
 #include "control/model/netpol_cfg.h"
 #include "control/model/policy.h"
 #include "control/model/port_cfg.h"
+#include "control/model/prefix.h"
 #include "dataplane/policy/policy_dp.h"
 
 /* Remote prefixes of one peer list: what the checker lets its ipBlocks / networks expand to,
@@ -91,66 +92,6 @@ static void ns_labels(const struct vs_inventory *inv, const char *ns, struct vs_
 		snprintf(out->l[out->n].val, VS_LABEL_VAL_MAX, "%s", ns);
 		out->n++;
 	}
-}
-
-/* ------------------------------------------------------------------ prefixes */
-
-static bool bit(const uint8_t *a, unsigned int b)
-{
-	return (a[b / 8] >> (7 - b % 8)) & 1;
-}
-
-static bool prefix_contains(const struct vs_prefix *outer, const struct vs_prefix *inner)
-{
-	if (outer->family != inner->family || inner->plen < outer->plen)
-		return false;
-	for (unsigned int b = 0; b < outer->plen; b++)
-		if (bit(outer->addr, b) != bit(inner->addr, b))
-			return false;
-	return true;
-}
-
-static bool prefix_overlaps(const struct vs_prefix *a, const struct vs_prefix *b)
-{
-	return prefix_contains(a, b) || prefix_contains(b, a);
-}
-
-/* Split p into its two halves until no half partly overlaps an except block: at most
- * (depth x excepts) prefixes. */
-static int subtract(const struct vs_prefix *p, const struct vs_prefix *ex, unsigned int n_ex,
-		    struct vs_prefix *out, unsigned int *n, unsigned int max)
-{
-	bool partial = false;
-	for (unsigned int i = 0; i < n_ex; i++) {
-		if (prefix_contains(&ex[i], p))
-			return 0;	/* all of p is excepted */
-		if (prefix_overlaps(&ex[i], p))
-			partial = true;
-	}
-	if (!partial) {
-		if (*n >= max)
-			return -E2BIG;
-		out[(*n)++] = *p;
-		return 0;
-	}
-	for (int half = 0; half < 2; half++) {
-		struct vs_prefix h = *p;
-		h.plen++;
-		if (half)
-			h.addr[p->plen / 8] |= (uint8_t)(0x80u >> (p->plen % 8));
-		int rc = subtract(&h, ex, n_ex, out, n, max);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-int vs_prefix_subtract(const struct vs_prefix *cidr, const struct vs_prefix *except,
-		       unsigned int n_except, struct vs_prefix *out, unsigned int max)
-{
-	unsigned int n = 0;
-	int rc = subtract(cidr, except, n_except, out, &n, max);
-	return rc < 0 ? rc : (int)n;
 }
 
 /* ------------------------------------------------------------------ compile state */

@@ -14,8 +14,6 @@
 #include "vs_types.h"
 #include "control/model/err.h"
 
-#define FIELD(buf, prefix, key) (snprintf(buf, sizeof(buf), "%s.%s", prefix, key), buf)
-
 static const char *const class_names[VS_QOS_CLASSES] = { "critical", "best-effort",
 							  "scavenger" };
 static const char *const trust_names[] = { "none", "pcp", "dscp" };
@@ -138,20 +136,20 @@ int vs_qos_args(const json_t *o, const char *prefix, struct vs_qos_cfg *q, struc
 		q->rate_bps = (uint64_t)json_integer_value(v);
 	if ((v = json_object_get(o, "qos_queue")) != NULL) {
 		if (json_integer_value(v) > VS_QOS_QUEUE_MAX)
-			return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_queue"),
+			return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "qos_queue"),
 					  "%lld: at most %d frames", json_integer_value(v),
 					  VS_QOS_QUEUE_MAX);
 		q->queue = (uint32_t)json_integer_value(v);
 	}
 	if ((v = json_object_get(o, "qos_trust")) != NULL) {
 		if ((i = name_index(json_string_value(v), trust_names, 3)) < 0)
-			return vs_err_set(e, EINVAL, FIELD(f, prefix, "qos_trust"),
+			return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "qos_trust"),
 					  "'%s': expected none, pcp or dscp", json_string_value(v));
 		q->trust = (uint8_t)i;
 	}
 	if ((v = json_object_get(o, "qos_default")) != NULL) {
 		if ((i = name_index(json_string_value(v), class_names, VS_QOS_CLASSES)) < 0)
-			return vs_err_set(e, EINVAL, FIELD(f, prefix, "qos_default"),
+			return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "qos_default"),
 					  "'%s': expected critical, best-effort or scavenger",
 					  json_string_value(v));
 		q->def = (uint8_t)i;
@@ -168,7 +166,7 @@ int vs_qos_args(const json_t *o, const char *prefix, struct vs_qos_cfg *q, struc
 			continue;
 		const char *s = json_string_value(v);
 		/* "" goes back to the trust's default list */
-		if ((rc = vs_points_parse(s, 63, lists[k].bits, FIELD(f, prefix, lists[k].key), e)) < 0)
+		if ((rc = vs_points_parse(s, 63, lists[k].bits, VS_FIELD(f, prefix, lists[k].key), e)) < 0)
 			return rc;
 		*lists[k].given = s[0] != '\0';
 	}
@@ -180,33 +178,33 @@ int vs_qos_validate(const struct vs_qos_cfg *q, const char *prefix, struct vs_er
 	char f[160];
 
 	if (q->rate_bps != 0 && (q->rate_bps < VS_QOS_RATE_MIN || q->rate_bps > VS_QOS_RATE_MAX))
-		return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_rate"),
+		return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "qos_rate"),
 				  "%" PRIu64 " bits/s: 0 (no scheduler) or %llu..%llu", q->rate_bps,
 				  VS_QOS_RATE_MIN, VS_QOS_RATE_MAX);
 	if (q->queue != 0 && (q->queue < 8 || (q->queue & (q->queue - 1)) != 0))
-		return vs_err_set(e, EINVAL, FIELD(f, prefix, "qos_queue"),
+		return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "qos_queue"),
 				  "%u: a power of two, 8..%d (rte_sched)", q->queue,
 				  VS_QOS_QUEUE_MAX);
 	if (q->queue != 0 && q->rate_bps == 0)
-		return vs_err_set(e, EINVAL, FIELD(f, prefix, "qos_queue"),
+		return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "qos_queue"),
 				  "qos_queue sizes the egress scheduler: it needs a qos_rate");
 	if (q->trust == VS_TRUST_NONE && (q->critical_given || q->scavenger_given))
 		return vs_err_set(e, EINVAL,
-				  FIELD(f, prefix, q->critical_given ? "qos_critical" : "qos_scavenger"),
+				  VS_FIELD(f, prefix, q->critical_given ? "qos_critical" : "qos_scavenger"),
 				  "code point lists need qos_trust pcp or dscp");
 	/* lists are parsed as DSCP (0..63); PCP has 0..7 */
 	if (q->trust == VS_TRUST_PCP && q->critical_given && q->critical > 0xff)
-		return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_critical"),
+		return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "qos_critical"),
 				  "PCP values are 0..7");
 	if (q->trust == VS_TRUST_PCP && q->scavenger_given && q->scavenger > 0xff)
-		return vs_err_set(e, ERANGE, FIELD(f, prefix, "qos_scavenger"),
+		return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "qos_scavenger"),
 				  "PCP values are 0..7");
 	uint64_t both = vs_qos_points(q, VS_QOS_CRITICAL) & vs_qos_points(q, VS_QOS_SCAVENGER);
 	if (both) {
 		char buf[256];
 		vs_points_format(both, buf, sizeof(buf));
 		return vs_err_set(e, EINVAL,
-				  FIELD(f, prefix, q->scavenger_given ? "qos_scavenger" : "qos_critical"),
+				  VS_FIELD(f, prefix, q->scavenger_given ? "qos_scavenger" : "qos_critical"),
 				  "code points %s in both qos_critical and qos_scavenger", buf);
 	}
 	return 0;

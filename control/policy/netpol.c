@@ -399,12 +399,10 @@ static bool network_used(const char *name, struct vs_err *e)
 		const char *s = json_string_value(json_object_get(an, VS_POLICY_FOR));
 		if (s == NULL)
 			continue;
-		/* names are [a-z0-9-]: a whole-word search is exact enough */
-		size_t len = strlen(name);
-		for (const char *p = strstr(s, name); p != NULL; p = strstr(p + 1, name)) {
-			bool start = p == s || p[-1] == ',' || p[-1] == '/' || p[-1] == ' ';
-			bool end = p[len] == '\0' || p[len] == ',' || p[len] == ' ';
-			if (start && end) {
+		const char *n;
+		size_t len;
+		while ((s = vs_policy_for_next(s, &n, &len)) != NULL) {
+			if (len == strlen(name) && memcmp(n, name, len) == 0) {
 				vs_err_set(e, EBUSY, "args.name", "network '%s' is used by %s '%s'",
 					   name, vs_policy_kind_name(vs_np.policies[i].id.kind),
 					   vs_np.policies[i].id.name);

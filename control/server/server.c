@@ -83,13 +83,6 @@ static const struct vs_config *lim(void)
 	return cfg_;
 }
 
-void vs_server_check_table(void)
-{
-	for (int i = 0; i < VS_CMD__COUNT; i++)
-		if (vs_handlers[i] == NULL)
-			rte_panic("command %s has no handler\n", vs_command_table()[i].name);
-}
-
 static void client_free(struct client *c)
 {
 	for (struct client **p = &clients; *p != NULL; p = &(*p)->next) {

@@ -24,8 +24,6 @@ struct vs_server_counters {
 	uint64_t refused_readonly;	/* write command on control.ro_socket */
 };
 
-/* Checks that every command has a handler; aborts otherwise (a wiring bug). */
-void vs_server_check_table(void);
 /* Listens on control.socket (and control.ro_socket) with cfg's group, modes and limits;
  * cfg must outlive the server. */
 int vs_server_start(struct event_base *base, const struct vs_config *cfg, struct vs_err *e);

@@ -19,6 +19,7 @@
 #include "control/model/netpol_cfg.h"
 #include "control/model/policy.h"
 #include "control/model/port_cfg.h"
+#include "control/model/prefix.h"
 #include "dataplane/policy/flow.h"
 #include "dataplane/policy/policy_dp.h"
 #include "dataplane/policy/spoof.h"
