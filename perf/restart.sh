@@ -20,7 +20,7 @@
 # the old vswd's socket closed, Linux flushes its ARP entries on carrier loss, the ARP request
 # for its peer sent while the link was down is lost, and the retransmit comes 1 s later
 # (net.ipv4.neigh.*.retrans_time_ms; --arp-retrans-ms sets it in vm2 to show it). vswd now
-# announces the ports' configured MAC/IP to a guest that reconnects (control/announce.c):
+# announces the ports' configured MAC/IP to a guest that reconnects (control/port/announce.c):
 # ~0.29 s. --no-announce leaves the MAC/IP out of the ports' config to compare.
 # The guests are never touched otherwise: the script checks they stayed up and booted once.
 set -uo pipefail
@@ -72,7 +72,7 @@ trap 'exit 130' INT TERM
 vmh_host_packages || exit 1
 vmh_ensure_image || exit 1
 # The ports' MAC and address, enforced, as the CNI plugin sets them: what vswd announces to a
-# guest that reconnects (control/announce.c). --no-announce leaves them out, to show the difference.
+# guest that reconnects (control/port/announce.c). --no-announce leaves them out, to show the difference.
 BIND1=', "mac": "02:00:00:00:03:01", "ips": "172.16.3.1", "spoofchk": true, "ip_spoofchk": true'
 BIND2=', "mac": "02:00:00:00:03:02", "ips": "172.16.3.2", "spoofchk": true, "ip_spoofchk": true'
 [ "$ANNOUNCE" = 1 ] || BIND1= BIND2=

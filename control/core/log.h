@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Logging of the control thread: one rte_log type, "vsw.ctl". */
+/* Logging of the control thread: one rte_log type, "vsw.ctl". Control thread only. */
 #ifndef VS_LOG_H
 #define VS_LOG_H
 
@@ -10,6 +10,9 @@
 #include "control/model/ratelimit.h"
 
 extern int vs_logtype_ctl;
+
+/* Before rte_eal_init: log lines get a timestamp unless the journal stamps them. */
+void vs_log_init(void);
 
 #define VS_LOG(level, fmt, ...)                                                        \
 	rte_log(RTE_LOG_##level, vs_logtype_ctl, "vsw: " fmt "\n", ##__VA_ARGS__)

@@ -44,7 +44,6 @@
 #include "dataplane/worker/dp.h"
 #include "dataplane/worker/worker.h"
 
-RTE_LOG_REGISTER(vs_logtype_ctl, vsw.ctl, INFO);
 
 #define MBUFS (32 * 1024 - 1)
 
@@ -61,8 +60,15 @@ static int load_config(const char *path, struct vs_config *c)
 {
 	json_error_t jerr;
 	struct vs_err e = { 0 };
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-
+	/* opened here, not by json_load_file, so a missing file is reported with its errno
+	 * instead of jansson's ":-1:-1:" position */
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "vswd: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
 	if (root == NULL) {
 		fprintf(stderr, "vswd: %s:%d:%d: %s\n", path, jerr.line, jerr.column, jerr.text);
 		return -1;
@@ -290,7 +296,13 @@ static void mkdir_p(const char *path, mode_t mode)
 	}
 }
 
-int main(int argc, char **argv)
+struct options {
+	const char *config_path, *socket_override;
+	bool check_only;
+};
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -300,70 +312,47 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = VS_DEFAULT_CONFIG, *socket_override = NULL;
-	bool check_only = false;
-	int opt, rc = 1;
+	int opt;
 
-	vs_st.start_ms = vs_now_ms();
-
+	*o = (struct options){ .config_path = VS_DEFAULT_CONFIG };
 	while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': config_path = optarg; break;
-		case 's': socket_override = optarg; break;
-		case 'C': check_only = true; break;
+		case 'c': o->config_path = optarg; break;
+		case 's': o->socket_override = optarg; break;
+		case 'C': o->check_only = true; break;
 		case 'V': printf("vswd %s (%s)\n", VS_VERSION, rte_version()); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	struct vs_config *cfg = calloc(1, sizeof(*cfg));
-	if (cfg == NULL || load_config(config_path, cfg) < 0)
-		return 1;
-	if (socket_override != NULL) {
-		if (strlen(socket_override) >= sizeof(cfg->control.socket)) {
+	return -1;
+}
+
+/* The config file with the command line's overrides; warnings for what works but is slow. */
+static int prepare_config(const struct options *o, struct vs_config *cfg)
+{
+	if (load_config(o->config_path, cfg) < 0)
+		return -1;
+	if (o->socket_override != NULL) {
+		if (strlen(o->socket_override) >= sizeof(cfg->control.socket)) {
 			fprintf(stderr, "vswd: --socket: path too long for a Unix socket\n");
-			return 1;
+			return -1;
 		}
-		snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s", socket_override);
+		snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s",
+			 o->socket_override);
 	}
-	if (check_only) {
-		printf("vswd: %s: ok (%u ports, %u static MACs)\n", config_path, cfg->n_ports,
-		       cfg->n_static_macs);
-		vs_config_release(cfg);
-		free(cfg);
-		return 0;
-	}
-	vs_handlers_bind();
 	for (uint16_t i = 0; i < cfg->workers.n_cpus; i++)
 		for (uint16_t j = 0; j < i; j++)
-			if (cfg->workers.cpus[i] == cfg->workers.cpus[j])
+			if (!o->check_only && cfg->workers.cpus[i] == cfg->workers.cpus[j])
 				fprintf(stderr, "vswd: warning: workers %u and %u share CPU %u: both "
 						"run at half speed (fine for tests, not for production)\n",
 					j, i, cfg->workers.cpus[i]);
-	vs_st.cfg = cfg;
-	if (realpath(config_path, vs_st.config_path) == NULL)
-		snprintf(vs_st.config_path, sizeof(vs_st.config_path), "%s", config_path);
+	return 0;
+}
 
-	if (hugepages_check(cfg) < 0)
-		return 1;
-	char *eal_argv[64], store[4096];
-	int eal_argc = eal_args(cfg, eal_argv, store, sizeof(store));
-	if (rte_eal_init(eal_argc, eal_argv) < 0) {
-		fprintf(stderr, "vswd: DPDK init failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	vs_st.eal_ms = vs_now_ms();
-	signal(SIGPIPE, SIG_IGN);
-	atomic_store(&vs_dp.clock_s, monotonic_s());
-
-	struct vs_err e = { 0 };
-	struct event_base *base = event_base_new();
-	struct event *ev_learn = NULL, *ev_sec = NULL, *ev_term = NULL, *ev_int = NULL;
-	if (base == NULL || dp_init(cfg) < 0) {
-		fprintf(stderr, "vswd: cannot set up the data path (memory?)\n");
-		goto out;
-	}
-	/* The socket directory (/run/vsw) usually holds the ports' sockets too. */
+/* The socket directory (/run/vsw) usually holds the ports' sockets too. */
+static void make_dirs(const struct vs_config *cfg)
+{
 	char dir[VS_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", cfg->control.socket);
 	*strrchr(dir, '/') = '\0';
@@ -371,31 +360,62 @@ int main(int argc, char **argv)
 	for (uint16_t i = 0; i < cfg->control.n_socket_dirs; i++)
 		mkdir_p(cfg->control.socket_dirs[i], 0755);
 	vs_core_state_dir_init();
-	if (vs_core_apply_config(cfg, &e) < 0) {
-		fprintf(stderr, "vswd: %s: %s: %s\n", config_path, e.field, e.msg);
-		goto out;
-	}
-	if (vs_server_start(base, cfg, &e) < 0) {
-		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
-		goto out_ports;
-	}
+}
 
+static void launch_workers(void)
+{
 	unsigned int lc, w = 0;
 	RTE_LCORE_FOREACH_WORKER(lc) {
 		vs_dp.workers[w].lcore = lc;
 		rte_eal_remote_launch(vs_worker_main, &vs_dp.workers[w], lc);
 		w++;
 	}
+}
 
+/* The control thread's timers and signals. */
+struct loop_events {
+	struct event *learn, *sec, *term, *intr;
+};
+
+static void loop_events_add(struct event_base *base, struct loop_events *ev)
+{
 	struct timeval ms2 = { 0, 2000 }, s1 = { 1, 0 };
-	ev_learn = event_new(base, -1, EV_PERSIST, learn_timer, NULL);
-	ev_sec = event_new(base, -1, EV_PERSIST, second_timer, NULL);
-	ev_term = evsignal_new(base, SIGTERM, on_signal, base);
-	ev_int = evsignal_new(base, SIGINT, on_signal, base);
-	event_add(ev_learn, &ms2);
-	event_add(ev_sec, &s1);
-	event_add(ev_term, NULL);
-	event_add(ev_int, NULL);
+	ev->learn = event_new(base, -1, EV_PERSIST, learn_timer, NULL);
+	ev->sec = event_new(base, -1, EV_PERSIST, second_timer, NULL);
+	ev->term = evsignal_new(base, SIGTERM, on_signal, base);
+	ev->intr = evsignal_new(base, SIGINT, on_signal, base);
+	event_add(ev->learn, &ms2);
+	event_add(ev->sec, &s1);
+	event_add(ev->term, NULL);
+	event_add(ev->intr, NULL);
+}
+
+static void loop_events_free(struct loop_events *ev)
+{
+	struct event *all[] = { ev->learn, ev->sec, ev->term, ev->intr };
+	for (size_t i = 0; i < RTE_DIM(all); i++)
+		if (all[i] != NULL)
+			event_free(all[i]);
+}
+
+/* Until SIGTERM / SIGINT; 0 on a clean stop. */
+static int serve(struct vs_config *cfg, const char *config_path, struct event_base *base)
+{
+	struct loop_events ev = { 0 };
+	struct vs_err e = { 0 };
+	int rc = 1;
+
+	make_dirs(cfg);
+	if (vs_core_apply_config(cfg, &e) < 0) {
+		fprintf(stderr, "vswd: %s: %s: %s\n", config_path, e.field, e.msg);
+		return 1;
+	}
+	if (vs_server_start(base, cfg, &e) < 0) {
+		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
+		goto out;
+	}
+	launch_workers();
+	loop_events_add(base, &ev);
 	vs_st.ready_ms = vs_now_ms();
 	VS_LOG(NOTICE, "vswd %s ready: %u ports, %u workers, control socket %s (EAL up %" PRIu64
 	       " ms after start, ready at %" PRIu64 " ms)", VS_VERSION, cfg->n_ports,
@@ -408,22 +428,59 @@ int main(int argc, char **argv)
 	event_base_dispatch(base);
 
 	vs_server_stop();
-	atomic_store(&vs_dp.running, 0);
-	rte_eal_mp_wait_lcore();
 	rc = 0;
-out_ports:
-	vs_core_remove_all();
 out:
 	atomic_store(&vs_dp.running, 0);
 	rte_eal_mp_wait_lcore();
-	if (ev_learn)
-		event_free(ev_learn);
-	if (ev_sec)
-		event_free(ev_sec);
-	if (ev_term)
-		event_free(ev_term);
-	if (ev_int)
-		event_free(ev_int);
+	vs_core_remove_all();
+	loop_events_free(&ev);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc = 1;
+
+	vs_st.start_ms = vs_now_ms();
+	if ((rc = parse_options(argc, argv, &o)) >= 0)
+		return rc;
+	rc = 1;
+	struct vs_config *cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL || prepare_config(&o, cfg) < 0)
+		return 1;
+	if (o.check_only) {
+		printf("vswd: %s: ok (%u ports, %u static MACs)\n", o.config_path, cfg->n_ports,
+		       cfg->n_static_macs);
+		vs_config_release(cfg);
+		free(cfg);
+		return 0;
+	}
+	vs_handlers_bind();
+	vs_st.cfg = cfg;
+	if (realpath(o.config_path, vs_st.config_path) == NULL)
+		snprintf(vs_st.config_path, sizeof(vs_st.config_path), "%s", o.config_path);
+
+	if (hugepages_check(cfg) < 0)
+		return 1;
+	char *eal_argv[64], store[4096];
+	int eal_argc = eal_args(cfg, eal_argv, store, sizeof(store));
+	vs_log_init();
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "vswd: DPDK init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	vs_st.eal_ms = vs_now_ms();
+	signal(SIGPIPE, SIG_IGN);
+	atomic_store(&vs_dp.clock_s, monotonic_s());
+
+	struct event_base *base = event_base_new();
+	if (base == NULL || dp_init(cfg) < 0)
+		fprintf(stderr, "vswd: cannot set up the data path (memory?)\n");
+	else
+		rc = serve(cfg, o.config_path, base);
+	atomic_store(&vs_dp.running, 0);
+	rte_eal_mp_wait_lcore();
 	if (base)
 		event_base_free(base);
 	dp_fini();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The FDB's single writer (see dataplane/fdb.h). Workers report sources on
+ * The FDB's single writer (see dataplane/l2/fdb.h). Workers report sources on
  * their learn rings; this thread drains them every couple of milliseconds,
  * adds and moves entries, ages them once a second, and serves the static
  * MAC and flush commands. A deleted key's hash slot and entry are recycled

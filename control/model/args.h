@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Checks a request's arguments against its command's schema. Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * Checks a request's arguments against its command's schema.
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_ARGS_H
 #define VS_ARGS_H

@@ -365,8 +365,90 @@ static int parse_policies(const json_t *v, struct vs_config *c, struct vs_err *e
 	return rc;
 }
 
+static int parse_ports(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	const struct vs_port_cfg *others[VS_MAX_PORTS];
+	size_t i;
+	json_t *p;
+	int rc;
+
+	if (!json_is_array(v) || json_array_size(v) > VS_MAX_PORTS)
+		return vs_err_set(e, EINVAL, "ports", "expected an array of at most %d ports",
+				  VS_MAX_PORTS);
+	json_array_foreach(v, i, p) {
+		char f[48];
+		snprintf(f, sizeof(f), "ports[%zu]", i);
+		if ((rc = vs_port_cfg_from_json(p, f, &c->ports[i], e)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			others[j] = &c->ports[j];
+		if ((rc = vs_port_cfg_check_unique(&c->ports[i], others, (unsigned int)i, f, e)) < 0 ||
+		    (rc = vs_port_cfg_check_allowed(&c->ports[i], c, f, e)) < 0)
+			return rc;
+	}
+	c->n_ports = (uint16_t)json_array_size(v);
+	return 0;
+}
+
+/* After ports: each entry names one of them, in a VLAN it is in. */
+static int parse_static_macs(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	size_t i;
+	json_t *m;
+	int rc;
+
+	if (!json_is_array(v) || json_array_size(v) > VS_STATIC_MACS_MAX)
+		return vs_err_set(e, EINVAL, "static_macs", "expected an array of at most %d entries",
+				  VS_STATIC_MACS_MAX);
+	json_array_foreach(v, i, m) {
+		char f[48], ff[96];
+		struct vs_static_mac *sm = &c->static_macs[i];
+		snprintf(f, sizeof(f), "static_macs[%zu]", i);
+		if ((rc = vs_static_mac_from_json(m, f, sm, e)) < 0)
+			return rc;
+		const struct vs_port_cfg *port = NULL;
+		for (uint16_t j = 0; j < c->n_ports; j++)
+			if (strcmp(c->ports[j].name, sm->port) == 0)
+				port = &c->ports[j];
+		if (port == NULL)
+			return vs_err_set(e, ENOENT, VS_FIELD(ff, f, "port"), "no port '%s' in ports",
+					  sm->port);
+		if (!vs_port_cfg_in_vlan(port, sm->vlan))
+			return vs_err_set(e, EINVAL, VS_FIELD(ff, f, "vlan"),
+					  "port '%s' is not in VLAN %u", sm->port, sm->vlan);
+	}
+	c->n_static_macs = (uint16_t)json_array_size(v);
+	return 0;
+}
+
+static int parse_conntrack(const json_t *v, struct vs_config *c, struct vs_err *e)
+{
+	return vs_conntrack_from_json(v, &c->conntrack, e);
+}
+
+static int check_cpus(const struct vs_config *c, struct vs_err *e)
+{
+	for (uint16_t i = 0; i < c->workers.n_cpus; i++)
+		if (c->workers.cpus[i] == c->dpdk.main_cpu)
+			return vs_err_set(e, EINVAL, "workers.cpus",
+					  "CPU %u is the main (control) CPU, dpdk.main_cpu",
+					  c->dpdk.main_cpu);
+	return 0;
+}
+
 static int config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e)
 {
+	/* the sections in the order they are read: later ones refer to earlier ones */
+	static const struct {
+		const char *key;
+		int (*parse)(const json_t *v, struct vs_config *c, struct vs_err *e);
+	} sections[] = {
+		{ "dpdk", parse_dpdk },		  { "workers", parse_workers },
+		{ "control", parse_control },	  { "fdb", parse_fdb },
+		{ "ports", parse_ports },	  { "static_macs", parse_static_macs },
+		{ "conntrack", parse_conntrack }, { "networks", parse_networks },
+		{ "namespaces", parse_namespaces }, { "policies", parse_policies },
+	};
 	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "ports",
 					    "static_macs", "conntrack", "networks", "namespaces",
 					    "policies", NULL };
@@ -377,78 +459,13 @@ static int config_from_json(const json_t *root, struct vs_config *c, struct vs_e
 		memmove(e->field, e->field + 1, strlen(e->field));	/* ".x" -> "x" */
 		return rc;
 	}
-	if ((v = json_object_get(root, "dpdk")) != NULL && (rc = parse_dpdk(v, c, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "workers")) != NULL && (rc = parse_workers(v, c, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "control")) != NULL && (rc = parse_control(v, c, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "fdb")) != NULL && (rc = parse_fdb(v, c, e)) < 0)
-		return rc;
-	for (uint16_t i = 0; i < c->workers.n_cpus; i++)
-		if (c->workers.cpus[i] == c->dpdk.main_cpu)
-			return vs_err_set(e, EINVAL, "workers.cpus",
-					  "CPU %u is the main (control) CPU, dpdk.main_cpu",
-					  c->dpdk.main_cpu);
-
-	if ((v = json_object_get(root, "ports")) != NULL) {
-		size_t i;
-		json_t *p;
-		if (!json_is_array(v) || json_array_size(v) > VS_MAX_PORTS)
-			return vs_err_set(e, EINVAL, "ports", "expected an array of at most %d ports",
-					  VS_MAX_PORTS);
-		json_array_foreach(v, i, p) {
-			char f[48];
-			const struct vs_port_cfg *others[VS_MAX_PORTS];
-			snprintf(f, sizeof(f), "ports[%zu]", i);
-			if ((rc = vs_port_cfg_from_json(p, f, &c->ports[i], e)) < 0)
-				return rc;
-			for (size_t j = 0; j < i; j++)
-				others[j] = &c->ports[j];
-			if ((rc = vs_port_cfg_check_unique(&c->ports[i], others, (unsigned int)i, f,
-							   e)) < 0 ||
-			    (rc = vs_port_cfg_check_allowed(&c->ports[i], c, f, e)) < 0)
-				return rc;
-		}
-		c->n_ports = (uint16_t)json_array_size(v);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		if ((v = json_object_get(root, sections[i].key)) != NULL &&
+		    (rc = sections[i].parse(v, c, e)) < 0)
+			return rc;
+		if (strcmp(sections[i].key, "fdb") == 0 && (rc = check_cpus(c, e)) < 0)
+			return rc;
 	}
-	if ((v = json_object_get(root, "static_macs")) != NULL) {
-		size_t i;
-		json_t *m;
-		if (!json_is_array(v) || json_array_size(v) > VS_STATIC_MACS_MAX)
-			return vs_err_set(e, EINVAL, "static_macs",
-					  "expected an array of at most %d entries",
-					  VS_STATIC_MACS_MAX);
-		json_array_foreach(v, i, m) {
-			char f[48];
-			struct vs_static_mac *sm = &c->static_macs[i];
-			snprintf(f, sizeof(f), "static_macs[%zu]", i);
-			if ((rc = vs_static_mac_from_json(m, f, sm, e)) < 0)
-				return rc;
-			const struct vs_port_cfg *port = NULL;
-			for (uint16_t j = 0; j < c->n_ports; j++)
-				if (strcmp(c->ports[j].name, sm->port) == 0)
-					port = &c->ports[j];
-			char ff[96];
-			if (port == NULL)
-				return vs_err_set(e, ENOENT, VS_FIELD(ff, f, "port"),
-						  "no port '%s' in ports", sm->port);
-			if (!vs_port_cfg_in_vlan(port, sm->vlan))
-				return vs_err_set(e, EINVAL, VS_FIELD(ff, f, "vlan"),
-						  "port '%s' is not in VLAN %u", sm->port, sm->vlan);
-		}
-		c->n_static_macs = (uint16_t)json_array_size(v);
-	}
-	if ((v = json_object_get(root, "conntrack")) != NULL &&
-	    (rc = vs_conntrack_from_json(v, &c->conntrack, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "networks")) != NULL && (rc = parse_networks(v, c, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "namespaces")) != NULL &&
-	    (rc = parse_namespaces(v, c, e)) < 0)
-		return rc;
-	if ((v = json_object_get(root, "policies")) != NULL && (rc = parse_policies(v, c, e)) < 0)
-		return rc;
 	return 0;
 }
 

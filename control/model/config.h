@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The whole configuration: global settings, ports, static MACs, networks,
- * namespaces, policies; decoded and validated at once. Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * namespaces, policies; decoded and validated at once.
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_CONFIG_H
 #define VS_CONFIG_H

@@ -22,7 +22,8 @@ int vs_err_set(struct vs_err *e, int code, const char *field, const char *fmt, .
 /* "prefix.key" into buf (truncated if need be): the field named in an error. */
 const char *vs_field_cat(char *buf, size_t len, const char *prefix, const char *key);
 /* printf into buf, truncated if need be; returns buf. */
-const char *vs_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *vs_pathf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 #define VS_FIELD(buf, prefix, key) vs_field_cat(buf, sizeof(buf), prefix, key)
 
 #endif

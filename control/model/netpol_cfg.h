@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The inventory network policy works on: labels, addresses, networks,
- * namespaces, conntrack settings. Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * namespaces, conntrack settings.
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_NETPOL_CFG_H
 #define VS_NETPOL_CFG_H
@@ -61,7 +62,7 @@ struct vs_conntrack_cfg {
 	uint32_t udp_new, udp_established, icmp, other;
 	uint32_t fragments;	/* fragmented datagrams tracked at once */
 	uint32_t fragment;	/* timeout of a datagram's fragment entry */
-	/* what one VM port may hold of each table (dataplane/policy.c: charged_port) */
+	/* what one VM port may hold of each table (dataplane/policy/ct_path.h: vs_ct_charged_port) */
 	uint32_t per_port, fragments_per_port;
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A port's ingress policer settings (police_* arguments). Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * A port's ingress policer settings (police_* arguments).
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_POLICE_CFG_H
 #define VS_POLICE_CFG_H

@@ -2,7 +2,7 @@
 /*
  * Network policy, pure part (Jansson only, no DPDK): checking policy objects in their
  * Kubernetes JSON form and compiling a policy set plus the port inventory into flat ACL
- * entries. control/acl.c turns the entries into rte_acl contexts; the unit tests call these
+ * entries. control/policy/acl.c turns the entries into rte_acl contexts; the unit tests call these
  * functions directly.
  *
  * Kinds: MultiNetworkPolicy (k8s.cni.cncf.io; NetworkPolicy semantics on a secondary network),
@@ -38,7 +38,8 @@
 #define VS_ACL_PRIORITY_MAX 0x1FFFFFFF	/* rte_acl's RTE_ACL_MAX_PRIORITY (checked in acl.c) */
 
 enum vs_pol_kind { VS_POL_NP, VS_POL_ANP, VS_POL_BANP, VS_POL_KINDS };
-/* tiers, actions, directions, port flags: dataplane/policy_dp.h (the data path's numbering) */
+/* tiers, actions, directions, port flags: dataplane/policy/policy_dp.h (the data path's
+ * numbering) */
 
 struct vs_policy_id {
 	uint8_t kind;	/* enum vs_pol_kind */
@@ -97,8 +98,8 @@ struct vs_inventory {
 int vs_policy_check(const json_t *obj, const char *prefix, const struct vs_network *nets,
 		    unsigned int n_nets, struct vs_policy_id *id, struct vs_err *e);
 const char *vs_policy_kind_name(uint8_t kind);
-/* The next network of a policy-for annotation ("a, ns/b") into name and len; returns where to go on,
- * NULL when there is none. */
+/* The next network of a policy-for annotation ("a, ns/b") into name and len; returns where
+ * to go on, NULL when there is none. */
 const char *vs_policy_for_next(const char *s, const char **name, size_t *len);
 int vs_policy_kind_parse(const char *s);	/* or -1 */
 const char *vs_tier_name(uint8_t tier);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What two compiled policy sets, or two versions of a port, have in common, so that a change
- * rebuilds only what it must (control/netpol.c):
+ * rebuilds only what it must (control/policy/netpol.c):
  *   - a port change to nothing the compiler reads needs no compile;
  *   - a compile that gives the set in use needs no new rte_acl contexts;
  *   - ports whose entries are the same but for the slot (the same policies select them on the

@@ -140,77 +140,82 @@ static int vlan_args(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 	return 0;
 }
 
-int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
-			  struct vs_err *e)
-{
-	const struct vs_command_spec *spec = vs_command_find("port.add", NULL);
-	char f[160];
-	json_t *v;
-	int rc;
+/* A string argument that names one of a set of values. */
+struct named { const char *name; int val; };
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
+static int named_arg(const json_t *o, const char *prefix, const char *key,
+		     const struct named *tbl, const char *expected, int *out, struct vs_err *e)
+{
+	json_t *v = json_object_get(o, key);
+	char f[160];
+	if (v == NULL)
+		return 0;
+	for (const struct named *n = tbl; n->name != NULL; n++)
+		if (strcmp(json_string_value(v), n->name) == 0) {
+			*out = n->val;
+			return 0;
+		}
+	return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, key), "'%s': expected %s",
+			  json_string_value(v), expected);
+}
+
+static int kind_args(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+		     struct vs_err *e)
+{
+	static const struct named types[] = { { "vhost-user", VS_PORT_VHOST },
+					      { "dpdk", VS_PORT_DPDK },
+					      { "bond", VS_PORT_BOND },
+					      { NULL, 0 } };
+	static const struct named bond_modes[] = { { "active-backup", VS_BOND_ACTIVE_BACKUP },
+						   { "balance-xor", VS_BOND_BALANCE_XOR },
+						   { "802.3ad", VS_BOND_8023AD },
+						   { "lacp", VS_BOND_8023AD },
+						   { NULL, 0 } };
+	static const struct named xmit[] = { { "l2", VS_XMIT_L2 }, { "l23", VS_XMIT_L23 },
+					     { "l34", VS_XMIT_L34 }, { NULL, 0 } };
+	int type = p->type, mode = p->bond_mode, pol = p->xmit_policy, rc;
+
+	if ((rc = named_arg(o, prefix, "type", types, "vhost-user, dpdk or bond", &type, e)) < 0 ||
+	    (rc = named_arg(o, prefix, "bond_mode", bond_modes,
+			    "active-backup, balance-xor or 802.3ad", &mode, e)) < 0 ||
+	    (rc = named_arg(o, prefix, "xmit_policy", xmit, "l2, l23 or l34", &pol, e)) < 0)
 		return rc;
-	vs_port_cfg_defaults(p);
-	if ((rc = vs_json_copy_str(p->name, sizeof(p->name), json_object_get(o, "name"),
-			   VS_FIELD(f, prefix, "name"), e)) < 0)
-		return rc;
-	if ((v = json_object_get(o, "type")) != NULL) {
-		const char *t = json_string_value(v);
-		if (strcmp(t, "vhost-user") == 0)
-			p->type = VS_PORT_VHOST;
-		else if (strcmp(t, "dpdk") == 0)
-			p->type = VS_PORT_DPDK;
-		else if (strcmp(t, "bond") == 0)
-			p->type = VS_PORT_BOND;
-		else
-			return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "type"),
-					  "'%s': expected vhost-user, dpdk or bond", t);
-	}
+	p->type = (enum vs_port_type)type;
+	p->bond_mode = (uint8_t)mode;
+	p->xmit_policy = (uint8_t)pol;
 	/* An uplink is a trunk unless told otherwise; the network behind it has any number of
 	 * MACs. */
 	if (p->type != VS_PORT_VHOST) {
 		p->mode = VS_MODE_TRUNK;
 		p->mac_limit = 0;
 	}
-	if ((v = json_object_get(o, "bond_mode")) != NULL) {
-		const char *m = json_string_value(v);
-		if (strcmp(m, "active-backup") == 0)
-			p->bond_mode = VS_BOND_ACTIVE_BACKUP;
-		else if (strcmp(m, "balance-xor") == 0)
-			p->bond_mode = VS_BOND_BALANCE_XOR;
-		else if (strcmp(m, "802.3ad") == 0 || strcmp(m, "lacp") == 0)
-			p->bond_mode = VS_BOND_8023AD;
-		else
-			return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "bond_mode"),
-					  "'%s': expected active-backup, balance-xor or 802.3ad", m);
-	}
-	if ((v = json_object_get(o, "xmit_policy")) != NULL) {
-		const char *m = json_string_value(v);
-		if (strcmp(m, "l2") == 0)
-			p->xmit_policy = VS_XMIT_L2;
-		else if (strcmp(m, "l23") == 0)
-			p->xmit_policy = VS_XMIT_L23;
-		else if (strcmp(m, "l34") == 0)
-			p->xmit_policy = VS_XMIT_L34;
-		else
-			return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "xmit_policy"),
-					  "'%s': expected l2, l23 or l34", m);
-	}
-	if ((v = json_object_get(o, "members")) != NULL &&
-	    (rc = vs_json_copy_str(p->members, sizeof(p->members), v, VS_FIELD(f, prefix, "members"), e)) < 0)
-		return rc;
-	if ((v = json_object_get(o, "socket")) != NULL &&
-	    (rc = vs_json_copy_str(p->socket, sizeof(p->socket), v, VS_FIELD(f, prefix, "socket"), e)) < 0)
-		return rc;
-	if ((v = json_object_get(o, "devargs")) != NULL &&
-	    (rc = vs_json_copy_str(p->devargs, sizeof(p->devargs), v, VS_FIELD(f, prefix, "devargs"), e)) < 0)
-		return rc;
-	if ((v = json_object_get(o, "owner")) != NULL &&
-	    (rc = vs_json_copy_str(p->owner, sizeof(p->owner), v, VS_FIELD(f, prefix, "owner"), e)) < 0)
-		return rc;
-	if ((v = json_object_get(o, "group")) != NULL &&
-	    (rc = vs_json_copy_str(p->group, sizeof(p->group), v, VS_FIELD(f, prefix, "group"), e)) < 0)
-		return rc;
+	return 0;
+}
+
+/* socket, devargs, members, owner, group, perm, client, queues */
+static int device_args(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+		       struct vs_err *e)
+{
+	const struct {
+		const char *key;
+		char *dst;
+		size_t len;
+	} strs[] = {
+		{ "members", p->members, sizeof(p->members) },
+		{ "socket", p->socket, sizeof(p->socket) },
+		{ "devargs", p->devargs, sizeof(p->devargs) },
+		{ "owner", p->owner, sizeof(p->owner) },
+		{ "group", p->group, sizeof(p->group) },
+	};
+	char f[160];
+	json_t *v;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if ((v = json_object_get(o, strs[i].key)) != NULL &&
+		    (rc = vs_json_copy_str(strs[i].dst, strs[i].len, v,
+					   VS_FIELD(f, prefix, strs[i].key), e)) < 0)
+			return rc;
 	if ((v = json_object_get(o, "perm")) != NULL &&
 	    (rc = vs_perm_parse(json_string_value(v), &p->perm, VS_FIELD(f, prefix, "perm"), e)) < 0)
 		return rc;
@@ -223,13 +228,26 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 					  VS_MAX_QUEUES);
 		p->queues = (uint16_t)json_integer_value(v);
 	}
-	if ((rc = vlan_args(o, prefix, p, e)) < 0)
+	return 0;
+}
+
+int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
+			  struct vs_err *e)
+{
+	const struct vs_command_spec *spec = vs_command_find("port.add", NULL);
+	char f[160];
+	int rc;
+
+	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
 		return rc;
-	if ((rc = vs_police_args(o, prefix, &p->police, e)) < 0)
-		return rc;
-	if ((rc = vs_qos_args(o, prefix, &p->qos, e)) < 0)
-		return rc;
-	if ((rc = vs_netpol_port_args(o, prefix, &p->np, e)) < 0)
+	vs_port_cfg_defaults(p);
+	if ((rc = vs_json_copy_str(p->name, sizeof(p->name), json_object_get(o, "name"),
+				   VS_FIELD(f, prefix, "name"), e)) < 0 ||
+	    (rc = kind_args(o, prefix, p, e)) < 0 || (rc = device_args(o, prefix, p, e)) < 0 ||
+	    (rc = vlan_args(o, prefix, p, e)) < 0 ||
+	    (rc = vs_police_args(o, prefix, &p->police, e)) < 0 ||
+	    (rc = vs_qos_args(o, prefix, &p->qos, e)) < 0 ||
+	    (rc = vs_netpol_port_args(o, prefix, &p->np, e)) < 0)
 		return rc;
 	return vs_port_cfg_validate(p, prefix, e);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A port's configuration: decoding (port.add, port.set, config rows),
- * validation and its JSON form. Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * validation and its JSON form.
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_PORT_CFG_H
 #define VS_PORT_CFG_H

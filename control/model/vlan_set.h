@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * VLAN lists ("2003-2005,2010") and MAC addresses in text. Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
+ * VLAN lists ("2003-2005,2010") and MAC addresses in text.
+ * Pure model (Jansson only, no DPDK). Control thread, config loader and unit tests.
  */
 #ifndef VS_VLAN_SET_H
 #define VS_VLAN_SET_H

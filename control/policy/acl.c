@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Compiled policy entries -> rte_acl contexts (IPv4 and IPv6), built on the control thread
- * while the workers keep classifying with the previous ones (see dataplane/policy_dp.h for
+ * while the workers keep classifying with the previous ones (see dataplane/policy/policy_dp.h for
  * the input layout). The tiers are ACL categories, so one classify call answers all three.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The connection table's control side (see dataplane/policy_dp.h): creation, expiry once a
+ * The connection table's control side (see dataplane/policy/policy_dp.h): creation, expiry once a
  * second by per-protocol and TCP-state timeouts, and its JSON view. Workers add connections;
  * this thread alone deletes them, and frees their hash key slots only after an RCU grace
  * period, so a worker holding a position from a lookup never sees it reused.

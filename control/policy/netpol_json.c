@@ -85,7 +85,8 @@ json_t *vs_netpol_list_json(void)
 						    json_null());
 		json_array_append_new(list, o);
 	}
-	json_t *r = json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "policies", list,
+	json_t *r = json_pack("{s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			      "policies", list,
 			 "compiled", "generation", (int)vs_np.gen, "rules", (int)vs_np.stats.rules,
 			 "acl_entries", (int)vs_np.stats.entries, "compile_us",
 			 (json_int_t)vs_np.stats.compile_us, "build_us",

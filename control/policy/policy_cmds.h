@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The network policy commands' handlers (network.*, namespace.*, policy.*, conntrack.show,n * monitor.drops),
+ * The network policy commands' handlers (network.*, namespace.*, policy.*, conntrack.show,
+ * monitor.drops),
  * bound by control/server/handlers.c. Control thread only.
  */
 #ifndef VS_POLICY_CMDS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Egress schedulers of ports, control side: builds a port's rte_sched instance and handoff
- * ring (dataplane/qos.c runs them), frees them once no worker can see them, and reports them
+ * ring (dataplane/qos/qos.c runs them), frees them once no worker can see them, and reports them
  * for qos.show. Control thread only.
  */
 /* rte_sched_subport_tc_ov_config is experimental in DPDK 22.11: meson.build defines

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Handlers of the session and whole-switch commands (hello, commands, version, config,
- * control, stats), and the binding of every feature's handlers to the command table. Control thread only.
+ * control, stats), and the binding of every feature's handlers to the command table.
+ * Control thread only.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The MAC table (FDB): one rte_hash keyed by {MAC, VLAN} for all VLANs, in
- * lock-free reader mode. Single writer: the control thread (control/fdb.c)
+ * lock-free reader mode. Single writer: the control thread (control/l2/fdb.c)
  * adds, moves and deletes entries; workers only look up, refresh last_seen and
  * report new or moved sources as learn events on their own SPSC ring.
  * Deleted keys are reclaimed through rte_hash's RCU integration.

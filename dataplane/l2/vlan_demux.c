@@ -4,8 +4,8 @@
  * most, a station's source MAC, no bridge-local destination), decides which VLAN
  * each frame belongs to from the ingress port's mode (access/trunk), allowed list
  * and native VLAN, refuses frames over the port's MTU and malformed IP (flow.h),
- * and records the L3 parse in the packet's metadata for the stages after it. Tags are left in place ("lazy"): the tx
- * stage only touches frame data when the egress port wants a different
+ * and records the L3 parse in the packet's metadata for the stages after it. Tags are
+ * left in place ("lazy"): the tx stage only touches frame data when the egress port wants a different
  * tagging, so a VLAN-to-VLAN-port trunk forward costs no memmove.
  */
 #include <rte_mbuf.h>

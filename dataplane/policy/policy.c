@@ -21,6 +21,8 @@
 #include <rte_ring.h>
 
 #include "dataplane/policy/policy.h"
+#include "dataplane/policy/ct_path.h"
+#include "dataplane/policy/frag_path.h"
 #include "vs_types.h"
 #include "dataplane/policy/flow.h"
 #include "dataplane/policy/policy_dp.h"
@@ -151,265 +153,6 @@ static bool tier_verdict(struct vs_worker *w, const struct vs_policy_dp *pol,
 
 /* ---- conntrack ---- */
 
-static void ct_key(struct vs_ct_key *k, uint16_t vid, const struct vs_flow *f)
-{
-	memset(k, 0, sizeof(*k));
-	k->vid = vid;
-	k->proto = f->proto;
-	k->family = f->family;
-	k->sport = f->sport;
-	k->dport = f->dport;
-	memcpy(k->src, f->src, 16);
-	memcpy(k->dst, f->dst, 16);
-}
-
-/* The key replies carry. ICMP echo: the reply type, same identifier. */
-static void ct_reverse(struct vs_ct_key *r, const struct vs_ct_key *k)
-{
-	*r = *k;
-	memcpy(r->src, k->dst, 16);
-	memcpy(r->dst, k->src, 16);
-	if (k->proto == VS_PROTO_ICMP || k->proto == VS_PROTO_ICMPV6) {
-		r->dport = vs_icmp_echo_reply_type(k->family);
-	} else {
-		r->sport = k->dport;
-		r->dport = k->sport;
-	}
-}
-
-/* Connections are tracked for TCP, UDP, SCTP and ICMP echo requests. */
-static bool trackable(const struct vs_flow *f)
-{
-	if (!f->l4)
-		return false;
-	if (f->proto == VS_PROTO_ICMP || f->proto == VS_PROTO_ICMPV6)
-		return vs_icmp_is_echo_request(f->family, f->icmp_type);
-	return f->proto == VS_PROTO_TCP || f->proto == VS_PROTO_UDP || f->proto == VS_PROTO_SCTP;
-}
-
-static bool echo_reply(const struct vs_flow *f)
-{
-	return f->l4 && (f->proto == VS_PROTO_ICMP || f->proto == VS_PROTO_ICMPV6) &&
-	       f->icmp_type == vs_icmp_echo_reply_type(f->family);
-}
-
-static void ct_update(struct vs_ct_conn *c, bool reply, const struct vs_flow *f, uint32_t now)
-{
-	if (atomic_load_explicit(&c->last_seen, memory_order_relaxed) != now)
-		atomic_store_explicit(&c->last_seen, now, memory_order_relaxed);
-	uint8_t st = atomic_load_explicit(&c->state, memory_order_relaxed), nst = st;
-	if (f->proto == VS_PROTO_TCP) {
-		uint8_t fl = f->tcp_flags;
-		if (fl & VS_TCP_RST) {
-			nst = VS_CT_CLOSED;
-		} else if (fl & VS_TCP_FIN) {
-			uint8_t fin = atomic_fetch_or_explicit(&c->fin, reply ? 2 : 1,
-							       memory_order_relaxed) |
-				      (reply ? 2 : 1);
-			nst = fin == 3 ? VS_CT_CLOSED : VS_CT_FIN;
-		} else if (!reply && st == VS_CT_CLOSED && (fl & VS_TCP_SYN) && !(fl & VS_TCP_ACK)) {
-			/* the same ports opened again */
-			atomic_store_explicit(&c->fin, 0, memory_order_relaxed);
-			nst = VS_CT_NEW;
-		} else if (reply && st == VS_CT_NEW) {
-			nst = VS_CT_ESTABLISHED;
-		}
-	} else if (reply && st == VS_CT_NEW) {
-		nst = VS_CT_ESTABLISHED;
-	}
-	if (nst != st)
-		atomic_store_explicit(&c->state, nst, memory_order_relaxed);
-}
-
-/* Whether a packet with a connection's tuple travels between the connection's two ports. */
-static bool on_path(const struct vs_ct_conn *c, bool reply, const struct vs_pkt_meta *md)
-{
-	return reply ? md->in_port == c->out_port && md->out_port == c->in_port :
-		       md->in_port == c->in_port && md->out_port == c->out_port;
-}
-
-static inline uint32_t link_of(uint32_t conn_pos, bool reply)
-{
-	return (conn_pos << 1 | (reply ? 1u : 0u)) + 1;
-}
-
-/*
- * The port an entry counts against, so that one VM cannot fill a table every tenant shares:
- * the VM port that sent the packet, or else (it came in on an uplink) the VM port it is for.
- */
-static uint16_t charged_port(const struct vs_snapshot *s, const struct vs_pkt_meta *md)
-{
-	const struct vs_port_rt *in = s->ports[md->in_port].rt;
-	if (in != NULL && in->type == VS_PORT_VHOST)
-		return md->in_port;
-	if (md->out_port < VS_MAX_PORTS && s->ports[md->out_port].rt != NULL &&
-	    s->ports[md->out_port].rt->type == VS_PORT_VHOST)
-		return md->out_port;
-	return md->in_port;
-}
-
-/* Takes one entry of a port's share of a table; false when the share is used up. */
-static bool share_take(_Atomic uint32_t *count, uint32_t limit)
-{
-	if (atomic_fetch_add_explicit(count, 1, memory_order_relaxed) < limit)
-		return true;
-	atomic_fetch_sub_explicit(count, 1, memory_order_relaxed);
-	return false;
-}
-
-static void share_return(_Atomic uint32_t *count)
-{
-	atomic_fetch_sub_explicit(count, 1, memory_order_relaxed);
-}
-
-/* Starts tracking an allowed flow. Returns VS_DROP__COUNT when the packet may pass (tracked,
- * or being tracked by another worker), else why it is dropped. */
-static enum vs_drop ct_create(struct vs_worker *w, struct vs_ct *ct, const struct vs_ct_key *k,
-			      const struct vs_flow *f, const struct vs_pkt_meta *md,
-			      uint16_t charged, uint32_t gen, uint32_t now)
-{
-	if (atomic_load_explicit(&ct->count, memory_order_relaxed) >= ct->size)
-		return VS_DROP_CONNTRACK_FULL;
-	if (!share_take(&ct->port_count[charged], ct->per_port))
-		return VS_DROP_CONNTRACK_PORT_LIMIT;
-	int32_t pos = rte_hash_add_key(ct->h, k);
-	if (pos < 0) {
-		share_return(&ct->port_count[charged]);
-		return VS_DROP_CONNTRACK_FULL;
-	}
-	/* One worker sets a connection up: one that added the same key at the same moment, or
-	 * finds a dead entry waiting for deletion, leaves it be (and its share unused). */
-	uint32_t none = VS_CT_LINK_NONE;
-	if (!atomic_compare_exchange_strong_explicit(&ct->link[pos], &none, VS_CT_LINK_BUSY,
-						     memory_order_acquire, memory_order_acquire)) {
-		share_return(&ct->port_count[charged]);
-		return VS_DROP__COUNT;
-	}
-	struct vs_ct_conn *c = &ct->conns[pos];
-	struct vs_ct_key rk;
-	c->key = *k;
-	c->in_port = md->in_port;
-	c->out_port = md->out_port;
-	c->charged = charged;
-	c->rev_pos = -1;
-	atomic_store_explicit(&c->last_seen, now, memory_order_relaxed);
-	atomic_store_explicit(&c->gen, gen, memory_order_relaxed);
-	atomic_store_explicit(&c->fin, 0, memory_order_relaxed);
-	bool syn_only = f->proto != VS_PROTO_TCP ||
-			((f->tcp_flags & VS_TCP_SYN) && !(f->tcp_flags & VS_TCP_ACK));
-	/* TCP picked up mid-stream (a connection older than the policy) counts as established */
-	atomic_store_explicit(&c->state, syn_only ? VS_CT_NEW : VS_CT_ESTABLISHED,
-			      memory_order_relaxed);
-	ct_reverse(&rk, k);
-	int32_t rpos = rte_hash_add_key(ct->h, &rk);
-	none = VS_CT_LINK_NONE;
-	if (rpos >= 0 && atomic_compare_exchange_strong_explicit(
-				 &ct->link[rpos], &none, link_of((uint32_t)pos, true),
-				 memory_order_release, memory_order_relaxed)) {
-		c->rev_pos = rpos;
-	} else {
-		/* Replies could not be told apart (the reply key is taken, or is this very key):
-		 * give the entry up (the control thread deletes it) and let this packet through
-		 * as the policy allowed it. */
-		atomic_store_explicit(&c->state, VS_CT_DEAD, memory_order_relaxed);
-	}
-	atomic_store_explicit(&ct->link[pos], link_of((uint32_t)pos, false), memory_order_release);
-	atomic_fetch_add_explicit(&ct->count, 1, memory_order_relaxed);
-	atomic_store_explicit(&c->live, 1, memory_order_release);
-	w->ct_created++;
-	return rpos >= 0 ? VS_DROP__COUNT : VS_DROP_CONNTRACK_FULL;
-}
-
-/* ---- fragments ---- */
-
-static void frag_key(struct vs_frag_key *k, uint16_t vid, const struct vs_flow *f)
-{
-	memset(k, 0, sizeof(*k));
-	k->vid = vid;
-	k->proto = f->proto;
-	k->family = f->family;
-	k->id = f->frag_id;
-	memcpy(k->src, f->src, 16);
-	memcpy(k->dst, f->dst, 16);
-}
-
-/* A denied first fragment: a datagram reusing the id of an allowed one must not inherit it. */
-static void frag_deny(struct vs_frags *fr, const struct vs_flow *f, const struct vs_pkt_meta *md)
-{
-	struct vs_frag_key k;
-	frag_key(&k, md->vid, f);
-	int32_t pos = rte_hash_lookup(fr->h, &k);
-	if (pos >= 0)
-		atomic_store_explicit(&fr->e[pos].allowed, 0, memory_order_relaxed);
-}
-
-/* Remembers that an allowed first fragment passed, for the rest of its datagram. Returns
- * VS_DROP__COUNT, or why the datagram cannot be tracked. */
-static enum vs_drop frag_record(struct vs_worker *w, struct vs_frags *fr, const struct vs_flow *f,
-				const struct vs_pkt_meta *md, uint16_t charged, uint32_t gen,
-				uint32_t now)
-{
-	struct vs_frag_key k;
-	frag_key(&k, md->vid, f);
-	int32_t pos = rte_hash_lookup(fr->h, &k);
-	bool fresh = pos < 0;
-	if (fresh) {
-		if (atomic_load_explicit(&fr->count, memory_order_relaxed) >= fr->size)
-			return VS_DROP_FRAG_TABLE_FULL;
-		if (!share_take(&fr->port_count[charged], fr->per_port))
-			return VS_DROP_FRAG_PORT_LIMIT;
-		pos = rte_hash_add_key(fr->h, &k);
-		if (pos < 0) {
-			share_return(&fr->port_count[charged]);
-			return VS_DROP_FRAG_TABLE_FULL;
-		}
-	} else if (!atomic_load_explicit(&fr->e[pos].live, memory_order_acquire)) {
-		/* being expired by the control thread (or set up by another worker): the
-		 * entry is not ours to revive, this datagram goes untracked */
-		return VS_DROP__COUNT;
-	}
-	struct vs_frag_entry *e = &fr->e[pos];
-	e->in_port = md->in_port;
-	e->out_port = md->out_port;
-	e->sport = f->sport;
-	e->dport = f->dport;
-	atomic_store_explicit(&e->last_seen, now, memory_order_relaxed);
-	atomic_store_explicit(&e->gen, gen, memory_order_relaxed);
-	atomic_store_explicit(&e->allowed, 1, memory_order_relaxed);
-	if (!fresh)
-		return VS_DROP__COUNT;
-	/* Only the worker that added the key makes it live (an entry the control thread is
-	 * deleting is never brought back), and only its share is kept: it names the charged
-	 * port, + 1 so that the control thread can tell an entry not yet charged. */
-	if (atomic_exchange_explicit(&e->live, 1, memory_order_release)) {
-		share_return(&fr->port_count[charged]);
-		return VS_DROP__COUNT;
-	}
-	atomic_store_explicit(&e->charged, (uint16_t)(charged + 1), memory_order_release);
-	atomic_fetch_add_explicit(&fr->count, 1, memory_order_relaxed);
-	w->frag_tracked++;
-	return VS_DROP__COUNT;
-}
-
-/* The entry of a later fragment's datagram, if its first fragment passed on the same path. */
-static struct vs_frag_entry *frag_find(struct vs_frags *fr, const struct vs_flow *f,
-				       const struct vs_pkt_meta *md)
-{
-	struct vs_frag_key k;
-	frag_key(&k, md->vid, f);
-	int32_t pos = rte_hash_lookup(fr->h, &k);
-	if (pos < 0)
-		return NULL;
-	struct vs_frag_entry *e = &fr->e[pos];
-	if (!atomic_load_explicit(&e->live, memory_order_acquire) ||
-	    !atomic_load_explicit(&e->allowed, memory_order_relaxed) || e->in_port != md->in_port ||
-	    e->out_port != md->out_port)
-		return NULL;
-	return e;
-}
-
-/* ---- the stage ---- */
-
 enum todo { PASS, DROP, CHECK };
 
 struct pkt_state {
@@ -430,7 +173,8 @@ struct vs_verdict_ctx {
 	uint16_t in_port, out_port, vid;
 };
 
-static void report_deny(struct vs_worker *w, const struct vs_flow *f, const struct vs_verdict_ctx *x)
+static void report_deny(struct vs_worker *w, const struct vs_flow *f,
+			const struct vs_verdict_ctx *x)
 {
 	uint32_t now = atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed);
 	if (w->deny_sec != now) {
@@ -534,7 +278,7 @@ static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pk
 	p->todo = CHECK;
 	if (p->f.frag != VS_FRAG_LATER)
 		return;
-	struct vs_frag_entry *e = to == VS_PORT_FLOOD ? NULL : frag_find(&vs_dp.ct->frags, &p->f, md);
+	struct vs_frag_entry *e = to == VS_PORT_FLOOD ? NULL : vs_frag_find(&vs_dp.ct->frags, &p->f, md);
 	if (e == NULL) {
 		p->todo = DROP;
 		p->drop = VS_DROP_FRAG_NO_FIRST;
@@ -558,29 +302,27 @@ static void drop_untracked(struct vs_worker *w, struct rte_mbuf *m, const struct
 	rte_pktmbuf_free(m);
 }
 
-uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
-		   uint16_t n)
+/* Packets of known connections pass without the ACL: one bulk lookup for the burst. A
+ * connection checked under an older policy is marked for revalidation. */
+static void known_connections(struct vs_worker *w, const struct vs_policy_dp *pol,
+			      struct vs_ct *ct, struct rte_mbuf **pkts, uint16_t n,
+			      struct pkt_state *ps, uint32_t now)
 {
-	const struct vs_policy_dp *pol = s->policy;
-	struct vs_ct *ct = vs_dp.ct;
-	struct pkt_state ps[VS_BURST_MAX];
 	struct vs_ct_key keys[VS_BURST_MAX];
 	const void *kp[VS_BURST_MAX];
 	int32_t pos[VS_BURST_MAX];
 	uint8_t kidx[VS_BURST_MAX], nk = 0;
-	struct acl_batch b;
-	uint32_t now = atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed);
 
-	b.n4 = b.n6 = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct vs_pkt_meta *md = vs_meta(pkts[i]);
 		triage(pol, pkts[i], &ps[i], now);
 		if (ps[i].todo != CHECK || ps[i].frag != NULL)
 			continue;
 		/* echo replies start nothing but may belong to a tracked request */
-		if (md->out_port == VS_PORT_FLOOD || !(trackable(&ps[i].f) || echo_reply(&ps[i].f)))
+		if (md->out_port == VS_PORT_FLOOD ||
+		    !(vs_ct_trackable(&ps[i].f) || vs_ct_echo_reply(&ps[i].f)))
 			continue;
-		ct_key(&keys[nk], md->vid, &ps[i].f);
+		vs_ct_key_make(&keys[nk], md->vid, &ps[i].f);
 		kp[nk] = &keys[nk];
 		kidx[nk++] = (uint8_t)i;
 	}
@@ -593,13 +335,13 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 								    memory_order_acquire) :
 					      VS_CT_LINK_NONE;
 		if (link == VS_CT_LINK_NONE || link == VS_CT_LINK_BUSY) {
-			p->tracked_miss = trackable(&p->f);
+			p->tracked_miss = vs_ct_trackable(&p->f);
 			continue;
 		}
 		struct vs_ct_conn *c = &ct->conns[(link - 1) >> 1];
 		if (atomic_load_explicit(&c->state, memory_order_relaxed) == VS_CT_DEAD)
 			continue;	/* checked as a new packet, tracked again once deleted */
-		if (!on_path(c, (link - 1) & 1, vs_meta(pkts[i]))) {
+		if (!vs_ct_on_path(c, (link - 1) & 1, vs_meta(pkts[i]))) {
 			/* The tuple of a connection between two other ports (a forged source
 			 * address): it proves nothing here, check it as a new packet. */
 			w->ct_off_path++;
@@ -610,11 +352,17 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 			p->reply = (link - 1) & 1;
 			continue;
 		}
-		ct_update(c, (link - 1) & 1, &p->f, now);
+		vs_ct_update(c, (link - 1) & 1, &p->f, now);
 		w->ports[vs_meta(pkts[i])->in_port].pol_established++;
 		p->todo = PASS;
 	}
+}
 
+/* The ACL checks of the packets still to decide, classified in one batch. */
+static void check_the_rest(const struct vs_policy_dp *pol, struct acl_batch *b,
+			   struct rte_mbuf **pkts, uint16_t n, struct pkt_state *ps)
+{
+	b->n4 = b->n6 = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt_state *p = &ps[i];
 		const struct vs_pkt_meta *md = vs_meta(pkts[i]);
@@ -623,16 +371,88 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 		if (p->reval != NULL) {
 			struct vs_flow of;
 			conn_flow(p->reval, &of);
-			plan_checks(pol, &b, p, p->reval->in_port, p->reval->out_port, &of);
+			plan_checks(pol, b, p, p->reval->in_port, p->reval->out_port, &of);
 		} else if (p->frag != NULL) {
 			struct vs_flow of = p->f;
 			frag_flow(p->frag, &of);
-			plan_checks(pol, &b, p, md->in_port, md->out_port, &of);
+			plan_checks(pol, b, p, md->in_port, md->out_port, &of);
 		} else {
-			plan_checks(pol, &b, p, md->in_port, md->out_port, &p->f);
+			plan_checks(pol, b, p, md->in_port, md->out_port, &p->f);
 		}
 	}
-	classify(pol, &b);
+	classify(pol, b);
+}
+
+/* A denied packet: a revalidated connection is cut, a datagram's later fragments lose
+ * their pass, the deny is reported and counted. */
+static void deny(struct vs_worker *w, struct vs_ct *ct, struct rte_mbuf *m,
+		 const struct pkt_state *p, const struct verdict *v)
+{
+	const struct vs_pkt_meta *md = vs_meta(m);
+	if (p->reval != NULL) {
+		/* the new policy denies the connection: cut it */
+		atomic_store_explicit(&p->reval->state, VS_CT_DEAD, memory_order_relaxed);
+		w->ct_revoked++;
+	}
+	if (p->frag != NULL)
+		atomic_store_explicit(&p->frag->allowed, 0, memory_order_relaxed);
+	if (p->f.frag == VS_FRAG_FIRST)
+		vs_frag_deny(&ct->frags, &p->f, md);
+	struct vs_verdict_ctx x = { v, md->in_port, md->out_port, md->vid };
+	report_deny(w, &p->f, &x);
+	w->ports[v->slot].drops[v->reason]++;
+	rte_pktmbuf_free(m);
+}
+
+/* An allowed packet: its connection revalidated or started, its first fragment recorded.
+ * Returns false when the packet was dropped (a table or a port's share of it full). */
+static bool allowed(struct vs_worker *w, const struct vs_snapshot *s, struct vs_ct *ct,
+		    struct rte_mbuf *m, struct pkt_state *p, uint32_t now)
+{
+	const struct vs_policy_dp *pol = s->policy;
+	const struct vs_pkt_meta *md = vs_meta(m);
+	if (p->todo == CHECK) {
+		if (p->reval != NULL) {
+			atomic_store_explicit(&p->reval->gen, pol->gen, memory_order_relaxed);
+			w->ct_revalidated++;
+			vs_ct_update(p->reval, p->reply, &p->f, now);
+		} else if (p->frag != NULL) {
+			atomic_store_explicit(&p->frag->gen, pol->gen, memory_order_relaxed);
+		} else if (p->tracked_miss) {
+			struct vs_ct_key k;
+			vs_ct_key_make(&k, md->vid, &p->f);
+			uint16_t charged = vs_ct_charged_port(s, md);
+			enum vs_drop d = vs_ct_conn_start(w, ct, &k, &p->f, md, charged, pol->gen,
+							  now);
+			if (d != VS_DROP__COUNT) {
+				drop_untracked(w, m, md, charged, d);
+				return false;
+			}
+		}
+	}
+	/* a passing first fragment lets the rest of its datagram follow */
+	if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD) {
+		uint16_t charged = vs_ct_charged_port(s, md);
+		enum vs_drop d = vs_frag_record(w, &ct->frags, &p->f, md, charged, pol->gen, now);
+		if (d != VS_DROP__COUNT) {
+			drop_untracked(w, m, md, charged, d);
+			return false;
+		}
+	}
+	return true;
+}
+
+uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_mbuf **pkts,
+		   uint16_t n)
+{
+	const struct vs_policy_dp *pol = s->policy;
+	struct vs_ct *ct = vs_dp.ct;
+	struct pkt_state ps[VS_BURST_MAX];
+	struct acl_batch b;
+	uint32_t now = atomic_load_explicit(&vs_dp.clock_s, memory_order_relaxed);
+
+	known_connections(w, pol, ct, pkts, n, ps, now);
+	check_the_rest(pol, &b, pkts, n, ps);
 
 	uint16_t kept = 0;
 	for (uint16_t i = 0; i < n; i++) {
@@ -651,54 +471,12 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (p->todo == CHECK) {
-			if (!packet_verdict(w, pol, &b, p, &v)) {
-				if (p->reval != NULL) {
-					/* the new policy denies the connection: cut it */
-					atomic_store_explicit(&p->reval->state, VS_CT_DEAD,
-							      memory_order_relaxed);
-					w->ct_revoked++;
-				}
-				if (p->frag != NULL)
-					atomic_store_explicit(&p->frag->allowed, 0,
-							      memory_order_relaxed);
-				if (p->f.frag == VS_FRAG_FIRST)
-					frag_deny(&ct->frags, &p->f, md);
-				struct vs_verdict_ctx x = { &v, md->in_port, md->out_port, md->vid };
-				report_deny(w, &p->f, &x);
-				w->ports[v.slot].drops[v.reason]++;
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			if (p->reval != NULL) {
-				atomic_store_explicit(&p->reval->gen, pol->gen, memory_order_relaxed);
-				w->ct_revalidated++;
-				ct_update(p->reval, p->reply, &p->f, now);
-			} else if (p->frag != NULL) {
-				atomic_store_explicit(&p->frag->gen, pol->gen, memory_order_relaxed);
-			} else if (p->tracked_miss) {
-				struct vs_ct_key k;
-				ct_key(&k, md->vid, &p->f);
-				uint16_t charged = charged_port(s, md);
-				enum vs_drop d = ct_create(w, ct, &k, &p->f, md, charged,
-							   pol->gen, now);
-				if (d != VS_DROP__COUNT) {
-					drop_untracked(w, m, md, charged, d);
-					continue;
-				}
-			}
+		if (p->todo == CHECK && !packet_verdict(w, pol, &b, p, &v)) {
+			deny(w, ct, m, p, &v);
+			continue;
 		}
-		/* a passing first fragment lets the rest of its datagram follow */
-		if (p->policed && p->f.frag == VS_FRAG_FIRST && md->out_port != VS_PORT_FLOOD) {
-			uint16_t charged = charged_port(s, md);
-			enum vs_drop d = frag_record(w, &ct->frags, &p->f, md, charged, pol->gen,
-						     now);
-			if (d != VS_DROP__COUNT) {
-				drop_untracked(w, m, md, charged, d);
-				continue;
-			}
-		}
-		pkts[kept++] = m;
+		if (allowed(w, s, ct, m, p, now))
+			pkts[kept++] = m;
 	}
 	return kept;
 }

@@ -6,7 +6,7 @@
  * workers hand theirs over through the scheduler's MP/SC ring, and every loop the owner moves
  * the ring into the scheduler, dequeues what the shaper lets out and transmits it.
  *
- * The hierarchy (set up by control/qos.c): one subport for the port, one pipe per ingress
+ * The hierarchy (set up by control/qos/qos.c): one subport for the port, one pipe per ingress
  * port slot (per VM), and the classes on rte_sched traffic classes: critical on TC 0 (strict
  * priority), best-effort and scavenger on queues 0 and 1 of the best-effort TC, by WRR.
  */

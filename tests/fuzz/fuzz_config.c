@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target: any bytes as the config file, the way vswd -c FILE [--check] reads it
- * (control/main.c load_config: JSON with duplicate keys refused, then vs_config_from_json).
+ * (control/core/main.c load_config: JSON with duplicate keys refused, then vs_config_from_json).
  * Invariants (a violation aborts): a refusal is well-formed and names its field; an accepted
  * config survives config.save + reload unchanged (fz_check_roundtrip), and its policies
  * compile against its own ports, networks and namespaces (what startup does after --check

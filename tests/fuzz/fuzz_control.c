@@ -4,10 +4,10 @@
  * anything reaches DPDK, against a real in-memory model of the running state (the world:
  * tests/fuzz/world.json).
  *
- *   bytes -> JSON (json_loadb, duplicates refused, as control/server.c) -> the request
+ *   bytes -> JSON (json_loadb, duplicates refused, as control/server/server.c) -> the request
  *   envelope (object; keys cmd, args, id; a known command; as server.c's dispatch) -> the
  *   command table's schema check (vs_args_check) -> the typed decoding and validation the
- *   handler and core function run (control/handlers.c, control/core.c, control/netpol.c),
+ *   handler and core function run (control/server/handlers.c, control/core/core.c, control/policy/netpol.c),
  *   applied to the model with the core's rules (unique names, sockets and devices, port in
  *   the VLAN of a static MAC, a free slot, policies checked then compiled as one set).
  *
@@ -50,7 +50,7 @@ static int port_find(const char *name)
 	return -1;
 }
 
-/* control/core.c port_add: decoded (port.add's handler), validated, unique among the others,
+/* control/core/core.c port_add: decoded (port.add's handler), validated, unique among the others,
  * a free slot. */
 static int port_add(const json_t *args, struct vs_err *e)
 {

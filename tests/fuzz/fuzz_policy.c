@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target: any JSON as a policy object, or an array of them, through the policy
- * checker (control/policy_check.c) and, when the checker accepts, the compiler
- * (control/policy_compile.c) against the world's inventory (tests/fuzz/world.json: pods in
+ * checker (control/model/policy_check.c) and, when the checker accepts, the compiler
+ * (control/model/policy_compile.c) against the world's inventory (tests/fuzz/world.json: pods in
  * two namespaces on two networks, one tenant reusing another's subnet, a port without a
  * namespace, a trunk). The invariant: whatever the checker accepts compiles (the checker is
  * where a policy is refused, naming the field; the compiler may only run out of memory),

@@ -188,7 +188,7 @@ NOT_STARVED = 0.4
 
 def shaped_bits_at_most(rate, seconds, frame):
     """The most a shaper of rate can deliver in a measuring window of seconds: its rate, its
-    token bucket (control/qos.c: 1 ms at the rate, at least two frames of the port's MTU,
+    token bucket (control/qos/qos.c: 1 ms at the rate, at least two frames of the port's MTU,
     9018 bytes with the 9000-byte MTU here) and whatever left it before the window and still
     waited in the receiving ring and the worker's tx buffer (a receiver descheduled at the
     start counts those in), plus 2% for the measuring window's edges."""

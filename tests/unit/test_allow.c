@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* control/allow.c and control/ratelimit.c: what requests may name, and client limits. */
+/* control/model/allow.c and control/model/ratelimit.c: what requests may name, and client limits. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* include/vs_commands.h and control/args.c: the command table and argument checking. */
+/* include/vs_commands.h and control/model/args.c: the command table and argument checking. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

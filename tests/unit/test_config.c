@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * control/config.c: the config file as JSON, its defaults, validation (every error names its
+ * control/model/config.c: the config file as JSON, its defaults, validation (every error names its
  * JSON path) and the to_json/from_json round trip.
  *
  * JSON texts here use single quotes for readability (see vs_test_json).

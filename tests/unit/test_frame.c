@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* dataplane/frame.h: Ethernet/802.1Q parsing and a port's ingress/egress VLAN rules. */
+/* dataplane/worker/frame.h: Ethernet/802.1Q parsing and a port's ingress/egress VLAN rules. */
 #include <string.h>
 
 #include <CUnit/CUnit.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Network policy, the pure parts: checking policy objects (control/policy_check.c: refusals
- * naming the JSON path), compiling them against a port inventory (control/policy_compile.c:
+ * Network policy, the pure parts: checking policy objects (control/model/policy_check.c: refusals
+ * naming the JSON path), compiling them against a port inventory (control/model/policy_compile.c:
  * the exact ACL entries, rule infos and port flags), label selectors and prefix arithmetic,
- * the port inventory arguments (control/netpol_cfg.c), and the data path's 5-tuple parse
- * (dataplane/flow.h) and spoof check (dataplane/spoof.h) on frame bytes built by hand.
+ * the port inventory arguments (control/model/netpol_cfg.c), and the data path's 5-tuple parse
+ * (dataplane/policy/flow.h) and spoof check (dataplane/policy/spoof.h) on frame bytes built by hand.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -513,7 +513,7 @@ static void test_compile_ipblock_except(void)
 }
 
 /*
- * Regression test, was a bug (control/policy_compile.c:246, add_cidr, the `n_ex < 256` guard): only the first 256
+ * Regression test, was a bug (control/model/policy_compile.c:246, add_cidr, the `n_ex < 256` guard): only the first 256
  * except blocks of an ipBlock are subtracted, the rest are silently dropped, so the rule allows
  * addresses the policy excepts. vs_policy_check puts no limit on except, so such a policy is
  * accepted. Input: cidr 10.0.0.0/8, except 10.0.0.0/24 .. 10.0.255.0/24 (256 blocks, together
@@ -677,7 +677,7 @@ static void test_acl_plan_shares(void)
 }
 
 /*
- * Regression test, was a bug (control/policy_compile.c:320, add_ps, MAX_PORTSPECS = 256 at line 20): a rule's ports
+ * Regression test, was a bug (control/model/policy_compile.c:320, add_ps, MAX_PORTSPECS = 256 at line 20): a rule's ports
  * beyond the 256th are silently dropped, while vs_policy_check (policy_check.c:428) accepts
  * up to 4096 ports per rule. Input: one ingress rule with ports 1..300 (TCP). Expected: 300
  * entries (one per port) or the compile refused; actual: 256 entries, so traffic to ports
@@ -778,7 +778,7 @@ static void test_compile_empty_and_missing(void)
 }
 
 /*
- * Regression test, was a bug (control/policy_compile.c:467, np_has_type: "return dir == VS_DIR_INGRESS ||
+ * Regression test, was a bug (control/model/policy_compile.c:467, np_has_type: "return dir == VS_DIR_INGRESS ||
  * json_is_array(json_object_get(spec, \"egress\"))"): without policyTypes, an empty
  * `egress: []` makes the policy an Egress policy. Its own comment, and upstream's
  * SetDefaults_NetworkPolicy (len(spec.Egress) != 0), say Egress only when there are egress
@@ -1160,7 +1160,7 @@ static void test_compile_priority_order(void)
 }
 
 /*
- * Regression test, was a bug (control/policy_compile.c:80, ns_labels, the `out->n < VS_LABELS_MAX` guard): a namespace
+ * Regression test, was a bug (control/model/policy_compile.c:80, ns_labels, the `out->n < VS_LABELS_MAX` guard): a namespace
  * with the full VS_LABELS_MAX (16) labels, which namespace.set accepts, does not get the
  * kubernetes.io/metadata.name label every Kubernetes namespace has, so a selector on it
  * silently stops matching. Input: namespace y with 16 labels l0..l15, an ANP Deny from
@@ -1420,7 +1420,7 @@ static void test_check_refused(void)
 }
 
 /*
- * Regression test, was a bug (control/policy_check.c:123, check_selector: `if (json_is_null(v)) return 0;` under
+ * Regression test, was a bug (control/model/policy_rules.c, check_selector: `if (json_is_null(v)) return 0;` under
  * matchLabels): a selector with "matchLabels": null is accepted without its matchExpressions
  * being checked at all. Input: podSelector {matchLabels: null, matchExpressions: [{key:
  * 'pod'}]} (no operator). Expected: -EINVAL naming

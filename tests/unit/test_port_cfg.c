@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * control/config.c, one port: port.add args decoded into a port, port.set updates applied to
+ * control/model/port_cfg.c, one port: port.add args decoded into a port, port.set updates applied to
  * one (refusals leave it untouched) and the port's JSON form.
  *
  * JSON texts here use single quotes for readability (see vs_test_json).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * QoS: the qos_* port arguments (control/qos_cfg.c: refusals naming the field, default code
- * point lists, the JSON form) and classification (dataplane/classify.h) of real frame bytes.
+ * QoS: the qos_* port arguments (control/model/qos_cfg.c: refusals naming the field, default code
+ * point lists, the JSON form) and classification (dataplane/qos/classify.h) of real frame bytes.
  */
 #include <errno.h>
 #include <stdio.h>

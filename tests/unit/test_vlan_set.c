@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* control/vlan_set.c: VLAN lists ("2003-2005,2010") and MAC addresses as text. */
+/* control/model/vlan_set.c: VLAN lists ("2003-2005,2010") and MAC addresses as text. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
