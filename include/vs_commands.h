@@ -20,6 +20,7 @@
  *   port.del     {}
  *   port.set     the port object
  *   port.list    {"ports": [port object, ...]}
+ *   port.clear   {"cleared": n}: ports whose counters start again from 0
  *   port.show    port object: {"name", "type", "mode", "vlan"?, "allowed"?, "native_vlan"?,
  *                "socket"?, "client"?, "queues"?, "devargs"?, "mtu", "owner"?, "group"?,
  *                "perm"?, "link": "up"|"down", "stats": {"rx_packets", "rx_bytes",
@@ -153,6 +154,7 @@ struct vs_command_spec {
 	X(PORT_SET, "port.set", "change a port's VLAN, policing and QoS settings", port_set_args, true, false)         \
 	X(PORT_LIST, "port.list", "list ports with counters", no_args, false, true)                \
 	X(PORT_SHOW, "port.show", "show one port with counters", port_name_args, true, true)        \
+	X(PORT_CLEAR, "port.clear", "zero the counters of a port (all ports without a name)", port_clear_args, true, false) \
 	X(VLAN_LIST, "vlan.list", "list VLANs and their ports", no_args, false, true)              \
 	X(MAC_SHOW, "mac.show", "show the MAC table", mac_show_args, false, true)                  \
 	X(MAC_ADD, "mac.add", "add a static MAC", mac_add_args, false, false)                       \
@@ -264,6 +266,10 @@ static inline const struct vs_command_spec *vs_command_table(void)
 	};
 	static const struct vs_arg_spec config_save_args[] = {
 		{ "path", VS_ARG_STR, false, "file (default: the file vswd was started with)" },
+		VS_ARGS_END,
+	};
+	static const struct vs_arg_spec port_clear_args[] = {
+		{ "name", VS_ARG_STR, false, "only this port" },
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec bond_show_args[] = {

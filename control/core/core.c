@@ -73,8 +73,9 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 	unsigned int n = 0;
 	int slot = -1, rc;
 
-	if ((rc = vs_port_cfg_validate(cfg, prefix, e)) < 0 ||
-	    (rc = vs_port_cfg_check_allowed(cfg, vs_st.cfg, prefix, e)) < 0)
+	/* cfg was validated where it was decoded (a request, the config file); what is checked
+	 * here depends on the running state */
+	if ((rc = vs_port_cfg_check_allowed(cfg, vs_st.cfg, prefix, e)) < 0)
 		return rc;
 	for (int i = 0; i < VS_MAX_PORTS; i++) {
 		if (vs_st.ports[i].in_use)
@@ -145,17 +146,20 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 	return 0;
 }
 
-int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e)
+int vs_core_port_set(const struct vs_port_cfg *cfg, struct vs_err *e)
 {
+	const char *name = cfg->name;
 	int slot = vs_core_port_find(name);
 	if (slot < 0)
 		return vs_err_set(e, ENOENT, "args.name", "no port '%s'", name);
 	struct vs_port *p = &vs_st.ports[slot];
-	struct vs_port_cfg old = p->cfg, n = p->cfg;
+	struct vs_port_cfg old = p->cfg, n = *cfg;
 	int rc;
 
-	if ((rc = vs_port_cfg_update(args, "args", &n, e)) < 0)
-		return rc;
+	if (n.type != old.type || strcmp(n.socket, old.socket) != 0 ||
+	    strcmp(n.devargs, old.devargs) != 0 || strcmp(n.members, old.members) != 0)
+		return vs_err_set(e, EINVAL, "args", "a port's type and device are set when it is "
+				  "added");
 	if (n.mtu != old.mtu && n.type == VS_PORT_DPDK)
 		return vs_err_set(e, ENOTSUP, "args.mtu",
 				  "the MTU of a dpdk port is set when it is added");

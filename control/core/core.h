@@ -18,7 +18,9 @@
 /* Change the running state; on error nothing changed. */
 int vs_core_port_add(const struct vs_port_cfg *cfg, struct vs_err *e);
 int vs_core_port_del(const char *name, struct vs_err *e);
-int vs_core_port_set(const char *name, const json_t *args, struct vs_err *e);
+/* cfg: the port's new settings (its current ones with port.set's arguments applied,
+ * vs_port_cfg_update); the name says which port. */
+int vs_core_port_set(const struct vs_port_cfg *cfg, struct vs_err *e);
 int vs_core_mac_add(const struct vs_static_mac *m, struct vs_err *e);
 int vs_core_mac_del(uint16_t vlan, const uint8_t mac[6], struct vs_err *e);
 int vs_core_port_find(const char *name);	/* slot or -1 */

@@ -88,3 +88,8 @@ int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const 
 	}
 	return 0;
 }
+
+int vs_request_check(const char *cmd, const json_t *args, const char *prefix, struct vs_err *e)
+{
+	return vs_args_check(vs_command_find(cmd, NULL), args, prefix, e);
+}

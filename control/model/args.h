@@ -15,5 +15,8 @@
  * required); prefix names the object in errors ("args", "ports[2]"). */
 int vs_args_check(const struct vs_command_spec *spec, const json_t *args, const char *prefix,
 		  struct vs_err *e);
+/* The same by command name: what a config file row (the arguments of that command) passes
+ * before it is decoded, as a request passes at dispatch. */
+int vs_request_check(const char *cmd, const json_t *args, const char *prefix, struct vs_err *e);
 
 #endif

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "control/model/config.h"
-#include "vs_commands.h"
 #include "vs_proto.h"
 #include "vs_types.h"
 #include "control/model/allow.h"
@@ -64,12 +63,8 @@ void vs_config_release(struct vs_config *c)
 int vs_static_mac_from_json(const json_t *o, const char *prefix, struct vs_static_mac *m,
 			    struct vs_err *e)
 {
-	const struct vs_command_spec *spec = vs_command_find("mac.add", NULL);
 	char f[160];
-	int rc;
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
-		return rc;
 	json_int_t vlan = json_integer_value(json_object_get(o, "vlan"));
 	if (vlan < VS_VLAN_MIN || vlan > VS_VLAN_MAX)
 		return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "vlan"), "%lld: VLAN ids are %d..%d",
@@ -301,7 +296,8 @@ static int parse_networks(const json_t *v, struct vs_config *c, struct vs_err *e
 				  VS_NETWORKS_MAX);
 	json_array_foreach(v, i, x) {
 		snprintf(f, sizeof(f), "networks[%zu]", i);
-		if ((rc = vs_network_from_json(x, f, &c->networks[i], e)) < 0)
+		if ((rc = vs_request_check("network.add", x, f, e)) < 0 ||
+		    (rc = vs_network_from_json(x, f, &c->networks[i], e)) < 0)
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->networks[j].name, c->networks[i].name) == 0)
@@ -324,7 +320,8 @@ static int parse_namespaces(const json_t *v, struct vs_config *c, struct vs_err 
 				  "expected an array of at most %d namespaces", VS_NAMESPACES_MAX);
 	json_array_foreach(v, i, x) {
 		snprintf(f, sizeof(f), "namespaces[%zu]", i);
-		if ((rc = vs_namespace_from_json(x, f, &c->namespaces[i], e)) < 0)
+		if ((rc = vs_request_check("namespace.set", x, f, e)) < 0 ||
+		    (rc = vs_namespace_from_json(x, f, &c->namespaces[i], e)) < 0)
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->namespaces[j].name, c->namespaces[i].name) == 0)
@@ -378,7 +375,8 @@ static int parse_ports(const json_t *v, struct vs_config *c, struct vs_err *e)
 	json_array_foreach(v, i, p) {
 		char f[48];
 		snprintf(f, sizeof(f), "ports[%zu]", i);
-		if ((rc = vs_port_cfg_from_json(p, f, &c->ports[i], e)) < 0)
+		if ((rc = vs_request_check("port.add", p, f, e)) < 0 ||
+		    (rc = vs_port_cfg_from_json(p, f, &c->ports[i], e)) < 0)
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			others[j] = &c->ports[j];
@@ -404,7 +402,8 @@ static int parse_static_macs(const json_t *v, struct vs_config *c, struct vs_err
 		char f[48], ff[96];
 		struct vs_static_mac *sm = &c->static_macs[i];
 		snprintf(f, sizeof(f), "static_macs[%zu]", i);
-		if ((rc = vs_static_mac_from_json(m, f, sm, e)) < 0)
+		if ((rc = vs_request_check("mac.add", m, f, e)) < 0 ||
+		    (rc = vs_static_mac_from_json(m, f, sm, e)) < 0)
 			return rc;
 		const struct vs_port_cfg *port = NULL;
 		for (uint16_t j = 0; j < c->n_ports; j++)

@@ -81,6 +81,7 @@ struct vs_config {
 
 void vs_config_defaults(struct vs_config *c);
 void vs_config_release(struct vs_config *c);	/* what from_json allocated (policies) */
+/* mac.add args (schema-checked) or a config "static_macs" row. */
 int vs_static_mac_from_json(const json_t *o, const char *prefix, struct vs_static_mac *m,
 			    struct vs_err *e);
 json_t *vs_static_mac_to_json(const struct vs_static_mac *m);

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "control/model/netpol_cfg.h"
-#include "vs_commands.h"
 #include "vs_types.h"
-#include "control/model/args.h"
 #include "control/model/err.h"
 #include "control/model/vlan_set.h"
 
@@ -268,12 +266,8 @@ void vs_netpol_port_to_json(const struct vs_netpol_port *np, json_t *port)
 int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network *n,
 			 struct vs_err *e)
 {
-	const struct vs_command_spec *spec = vs_command_find("network.add", NULL);
 	char f[160];
-	int rc;
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
-		return rc;
 	const char *name = json_string_value(json_object_get(o, "name"));
 	json_int_t vlan = json_integer_value(json_object_get(o, "vlan"));
 	if (!dns_label_ok(name))
@@ -291,12 +285,9 @@ int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network 
 int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namespace *ns,
 			   struct vs_err *e)
 {
-	const struct vs_command_spec *spec = vs_command_find("namespace.set", NULL);
 	char f[160];
 	int rc;
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
-		return rc;
 	const char *name = json_string_value(json_object_get(o, "name"));
 	if (!dns_label_ok(name))
 		return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "name"),

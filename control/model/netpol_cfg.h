@@ -79,6 +79,7 @@ void vs_ip_format(const struct vs_ip *ip, char *buf, size_t len);
 int vs_netpol_port_args(const json_t *o, const char *prefix, struct vs_netpol_port *np,
 			struct vs_err *e);
 void vs_netpol_port_to_json(const struct vs_netpol_port *np, json_t *port);
+/* network.add / namespace.set args (schema-checked) or the config's rows. */
 int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network *n,
 			 struct vs_err *e);
 int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namespace *ns,

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "control/model/port_cfg.h"
-#include "vs_commands.h"
 #include "vs_types.h"
-#include "control/model/args.h"
 #include "control/model/err.h"
 #include "control/model/json_get.h"
 #include "control/model/netpol_cfg.h"
@@ -234,12 +232,9 @@ static int device_args(const json_t *o, const char *prefix, struct vs_port_cfg *
 int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 			  struct vs_err *e)
 {
-	const struct vs_command_spec *spec = vs_command_find("port.add", NULL);
 	char f[160];
 	int rc;
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
-		return rc;
 	vs_port_cfg_defaults(p);
 	if ((rc = vs_json_copy_str(p->name, sizeof(p->name), json_object_get(o, "name"),
 				   VS_FIELD(f, prefix, "name"), e)) < 0 ||
@@ -255,12 +250,9 @@ int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cf
 int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 		       struct vs_err *e)
 {
-	const struct vs_command_spec *spec = vs_command_find("port.set", NULL);
 	struct vs_port_cfg n = *p;
 	int rc;
 
-	if ((rc = vs_args_check(spec, o, prefix, e)) < 0)
-		return rc;
 	if (json_object_get(o, "allowed") != NULL)
 		memset(&n.allowed, 0, sizeof(n.allowed));
 	if ((rc = vlan_args(o, prefix, &n, e)) < 0)

@@ -50,10 +50,13 @@ static inline bool vs_port_cfg_in_vlan(const struct vs_port_cfg *p, uint16_t vid
 }
 
 void vs_port_cfg_defaults(struct vs_port_cfg *p);
-/* Decode port.add args / a config "ports" row into p (defaults applied first). */
+/* The decoders below take arguments that passed their command's schema (vs_args_check at
+ * dispatch, vs_request_check for a config row): they check values, not shapes. */
+/* Decode and validate port.add args / a config "ports" row into p (defaults applied first). */
 int vs_port_cfg_from_json(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 			  struct vs_err *e);
-/* Apply port.set args onto an existing p (what they name; the rest stays). */
+/* Apply port.set args onto an existing p (what they name; the rest stays), validated; p is
+ * unchanged on error. */
 int vs_port_cfg_update(const json_t *o, const char *prefix, struct vs_port_cfg *p,
 		       struct vs_err *e);
 /* One port on its own: ranges, required fields, lengths. */

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "control/port/port_cmds.h"
 #include "vs_types.h"
 #include "control/core/core.h"
+#include "control/core/log.h"
 #include "control/core/state.h"
 #include "control/l2/fdb.h"
 #include "control/model/err.h"
@@ -50,10 +50,14 @@ static int h_port_del(const json_t *args, json_t **r, struct vs_err *e)
 
 static int h_port_set(const json_t *args, json_t **r, struct vs_err *e)
 {
-	int rc = vs_core_port_set(vs_arg_str(args, "name"), args, e);
-	if (rc == 0)
-		*r = vs_port_to_json((uint16_t)vs_core_port_find(vs_arg_str(args, "name")));
-	return rc;
+	int slot = port_slot(args, e), rc;
+	if (slot < 0)
+		return slot;
+	struct vs_port_cfg n = vs_st.ports[slot].cfg;
+	if ((rc = vs_port_cfg_update(args, "args", &n, e)) < 0 || (rc = vs_core_port_set(&n, e)) < 0)
+		return rc;
+	*r = vs_port_to_json((uint16_t)slot);
+	return 0;
 }
 
 static int h_port_list(const json_t *args, json_t **r, struct vs_err *e)
@@ -74,6 +78,24 @@ static int h_port_show(const json_t *args, json_t **r, struct vs_err *e)
 	if (slot < 0)
 		return slot;
 	*r = vs_port_to_json((uint16_t)slot);
+	return 0;
+}
+
+static int h_port_clear(const json_t *args, json_t **r, struct vs_err *e)
+{
+	int slots[VS_MAX_PORTS], n = 0;
+	if (json_object_get(args, "name") != NULL) {
+		if ((slots[0] = port_slot(args, e)) < 0)
+			return slots[0];
+		n = 1;
+	} else {
+		n = vs_core_ports_ordered(slots);
+	}
+	for (int i = 0; i < n; i++)
+		vs_port_counters_clear((uint16_t)slots[i]);
+	VS_LOG(INFO, "counters of %s cleared", n == 1 && json_object_get(args, "name") ?
+		       vs_arg_str(args, "name") : "all ports");
+	*r = json_pack("{s:i}", "cleared", n);
 	return 0;
 }
 
@@ -143,6 +165,7 @@ const struct vs_handler_row vs_port_handlers[] = {
 	{ VS_CMD_PORT_SET, h_port_set },
 	{ VS_CMD_PORT_LIST, h_port_list },
 	{ VS_CMD_PORT_SHOW, h_port_show },
+	{ VS_CMD_PORT_CLEAR, h_port_clear },
 	{ VS_CMD_VLAN_LIST, h_vlan_list },
 	{ VS_CMD_BOND_SHOW, h_bond_show },
 	{ 0, NULL },

@@ -2,7 +2,8 @@
 /*
  * Counters: each worker counts per port slot in its own struct; reads sum
  * them (64-bit loads, slightly stale is fine) and subtract the slot's
- * baseline taken when the port was added, so a reused slot starts at zero.
+ * baseline taken when the port was added (or its counters cleared), so a
+ * reused slot starts at zero.
  */
 #include <string.h>
 
@@ -50,6 +51,11 @@ static void port_counters(uint16_t slot, struct vs_port_counters *out)
 		out->pol_denied[d] -= b->pol_denied[d];
 	}
 	out->pol_established -= b->pol_established;
+}
+
+void vs_port_counters_clear(uint16_t slot)
+{
+	vs_port_counters_sum(slot, &vs_st.ports[slot].base);
 }
 
 static json_t *drops_json(const uint64_t *drops)

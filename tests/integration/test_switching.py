@@ -214,6 +214,25 @@ class SwitchingTest(PeerSwitchTest):
         self.assertEqual(after['rx_packets'] - before['rx_packets'], 5)
         self.assertEqual(after['rx_bytes'] - before['rx_bytes'], 5 * 60)
 
+    def test_port_clear(self):
+        self.peer.send(VM1, eth_frame(BCAST, A), count=3)
+        self.collect()
+        other = self.sw.port('vm2')['stats']['tx_packets']
+        self.assertGreaterEqual(other, 3, 'vm2 got the flood')
+        self.assertEqual(self.sw.call('port.clear', name='vm1'), {'cleared': 1})
+        stats = self.sw.port('vm1')['stats']
+        self.assertEqual((stats['rx_packets'], stats['rx_bytes']), (0, 0))
+        self.assertEqual(self.sw.port('vm2')['stats']['tx_packets'], other, 'only vm1 cleared')
+        self.peer.send(VM1, eth_frame(BCAST, A), count=2)
+        self.collect()
+        self.assertEqual(self.sw.port('vm1')['stats']['rx_packets'], 2, 'counts on from 0')
+        n = len(self.sw.call('port.list')['ports'])
+        self.assertEqual(self.sw.call('port.clear'), {'cleared': n})
+        self.assertEqual(self.sw.port('vm2')['stats']['tx_packets'], 0)
+        with self.assertRaises(CtlError) as cm:
+            self.sw.call('port.clear', name='nope')
+        self.assertEqual(cm.exception.err['errno'], 'ENOENT')
+
 
 if __name__ == '__main__':
     unittest.main()

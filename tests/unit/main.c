@@ -7,6 +7,7 @@
 #include <CUnit/Basic.h>
 #include <jansson.h>
 
+#include "control/model/args.h"
 #include "control/model/err.h"
 #include "control/model/port_cfg.h"
 #include "suites.h"
@@ -44,7 +45,9 @@ void vs_test_port_from(const char *text, struct vs_port_cfg *p)
 {
 	json_t *o = vs_test_json(text);
 	struct vs_err e;
-	int rc = vs_port_cfg_from_json(o, "args", p, &e);
+	int rc = vs_request_check("port.add", o, "args", &e);
+	if (rc == 0)
+		rc = vs_port_cfg_from_json(o, "args", p, &e);
 
 	json_decref(o);
 	if (rc != 0)
@@ -59,7 +62,9 @@ void vs_test_expect_add_refused(const struct vs_test_bad_args *bad, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = vs_test_json(bad[i].json);
 		struct vs_err e = { 0 };
-		int rc = vs_port_cfg_from_json(o, "args", &p, &e);
+		int rc = vs_request_check("port.add", o, "args", &e);
+		if (rc == 0)
+			rc = vs_port_cfg_from_json(o, "args", &p, &e);
 
 		json_decref(o);
 		if (rc != -bad[i].code || strcmp(e.field, bad[i].field) != 0)

@@ -48,7 +48,8 @@ static void test_table_args(void)
 		/* The CLI's bare first word is a string (a port name; optional for the show commands). */
 		if (t[i].first_positional) {
 			CU_ASSERT_TRUE_FATAL(n > 0);
-			CU_ASSERT_TRUE(a[0].required || i == VS_CMD_BOND_SHOW || i == VS_CMD_QOS_SHOW);
+			CU_ASSERT_TRUE(a[0].required || i == VS_CMD_BOND_SHOW || i == VS_CMD_QOS_SHOW ||
+				       i == VS_CMD_PORT_CLEAR);
 			CU_ASSERT_TRUE(a[0].type == VS_ARG_STR || a[0].type == VS_ARG_JSON);
 		}
 	}

@@ -12,6 +12,7 @@
 #include <CUnit/CUnit.h>
 
 #include "vs_types.h"
+#include "control/model/args.h"
 #include "control/model/err.h"
 #include "control/model/police_cfg.h"
 #include "control/model/port_cfg.h"
@@ -91,7 +92,9 @@ static int update(struct vs_port_cfg *p, const char *text, struct vs_err *e)
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = vs_port_cfg_update(o, "args", p, e);
+	rc = vs_request_check("port.set", o, "args", e);
+	if (rc == 0)
+		rc = vs_port_cfg_update(o, "args", p, e);
 	json_decref(o);
 	return rc;
 }
