@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The bash completion script. The table goes in as three case functions (a group's
+ * subcommands, a command's key= arguments, the arguments taking a bool or a file); the
+ * logic is one fixed function. It splits the line itself rather than use COMP_WORDS, whose
+ * split at '=' (COMP_WORDBREAKS) would need bash-completion's helpers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "completion.h"
+#include "vs_commands.h"
+
+static const char script_logic[] =
+	"_vswctl() {\n"
+	"\tlocal line=\"${COMP_LINE:0:COMP_POINT}\" w=() i=0 pos=() cur cmd\n"
+	"\tread -ra w <<< \"$line\"\n"
+	"\t[[ $line == *[[:space:]] || ${#w[@]} -eq 0 ]] && w+=(\"\")\n"
+	"\tcur=${w[-1]}\n"
+	"\tfor ((i = 1; i < ${#w[@]} - 1; i++)); do\n"
+	"\t\tcase ${w[i]} in\n"
+	"\t\t-s|--socket|-t|--timeout) ((i++)) ;;\n"
+	"\t\t-*) ;;\n"
+	"\t\t*) pos+=(\"${w[i]}\") ;;\n"
+	"\t\tesac\n"
+	"\tdone\n"
+	"\tcase ${w[-2]:-} in\n"
+	"\t-s|--socket) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+	"\t-t|--timeout) return ;;\n"
+	"\tesac\n"
+	"\tif [[ $cur == -* ]]; then\n"
+	"\t\tCOMPREPLY=($(compgen -W '--socket --json --timeout --version --help' -- \"$cur\"))\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\t[[ ${pos[0]:-} == help ]] && pos=(\"${pos[@]:1}\")\n"
+	"\tif ((${#pos[@]} == 0)); then\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(_vswctl_groups) help completion\" -- \"$cur\"))\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\tif [[ ${pos[0]} == completion ]]; then\n"
+	"\t\t((${#pos[@]} == 1)) && COMPREPLY=($(compgen -W bash -- \"$cur\"))\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\tcmd=${pos[0]}\n"
+	"\tif [[ -n $(_vswctl_subs \"$cmd\") ]]; then\n"
+	"\t\tif ((${#pos[@]} == 1)); then\n"
+	"\t\t\tCOMPREPLY=($(compgen -W \"$(_vswctl_subs \"$cmd\")\" -- \"$cur\"))\n"
+	"\t\t\treturn\n"
+	"\t\tfi\n"
+	"\t\tcmd=$cmd.${pos[1]}\n"
+	"\tfi\n"
+	"\tif [[ $cur == *=* ]]; then\n"
+	"\t\t# bash completes the part after '=' (a word break): offer values only\n"
+	"\t\tcase $(_vswctl_type \"$cmd\" \"${cur%%=*}\") in\n"
+	"\t\tbool) COMPREPLY=($(compgen -W 'true false' -- \"${cur#*=}\")) ;;\n"
+	"\t\tfile) COMPREPLY=($(compgen -f -- \"${cur#*=}\")) ;;\n"
+	"\t\tesac\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\tCOMPREPLY=($(compgen -W \"$(_vswctl_args \"$cmd\")\" -- \"$cur\"))\n"
+	"\t[[ ${COMPREPLY[0]:-} == *= ]] && compopt -o nospace 2>/dev/null\n"
+	"}\n"
+	"complete -o default -F _vswctl vswctl\n";
+
+/* The group of a command: "port" of "port.add", the whole name of "stats". */
+static size_t group_len(const char *name)
+{
+	return strcspn(name, ".");
+}
+
+static void print_groups(FILE *f)
+{
+	const struct vs_command_spec *t = vs_command_table();
+
+	fputs("_vswctl_groups() {\n\techo", f);
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		size_t len = group_len(t[i].name);
+		bool seen = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = group_len(t[j].name) == len &&
+			       strncmp(t[j].name, t[i].name, len) == 0;
+		if (!seen)
+			fprintf(f, " %.*s", (int)len, t[i].name);
+	}
+	fputs("\n}\n", f);
+}
+
+static void print_subs(FILE *f)
+{
+	const struct vs_command_spec *t = vs_command_table();
+
+	fputs("_vswctl_subs() {\n\tcase $1 in\n", f);
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		size_t len = group_len(t[i].name);
+		bool seen = t[i].name[len] != '.';	/* not a group: no subcommands */
+
+		for (int j = 0; j < i && !seen; j++)	/* printed with its first row */
+			seen = strncmp(t[j].name, t[i].name, len) == 0 && t[j].name[len] == '.';
+		if (seen)
+			continue;
+		fprintf(f, "\t%.*s) echo", (int)len, t[i].name);
+		for (int j = i; j < VS_CMD__COUNT; j++) {
+			if (strncmp(t[j].name, t[i].name, len) == 0 && t[j].name[len] == '.')
+				fprintf(f, " %s", t[j].name + len + 1);
+		}
+		fputs(" ;;\n", f);
+	}
+	fputs("\tesac\n}\n", f);
+}
+
+static void print_args(FILE *f)
+{
+	const struct vs_command_spec *t = vs_command_table();
+
+	fputs("_vswctl_args() {\n\tcase $1 in\n", f);
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		if (t[i].args[0].name == NULL)
+			continue;
+		fprintf(f, "\t%s) echo", t[i].name);
+		for (const struct vs_arg_spec *a = t[i].args; a->name != NULL; a++)
+			fprintf(f, " %s=", a->name);
+		fputs(" ;;\n", f);
+	}
+	fputs("\tesac\n}\n", f);
+}
+
+/* Arguments whose values can be completed: bools, and paths (the json type is a file). */
+static void print_types(FILE *f)
+{
+	const struct vs_command_spec *t = vs_command_table();
+
+	fputs("_vswctl_type() {\n\tcase $1.$2 in\n", f);
+	for (int i = 0; i < VS_CMD__COUNT; i++) {
+		for (const struct vs_arg_spec *a = t[i].args; a->name != NULL; a++) {
+			bool file = a->type == VS_ARG_JSON || strcmp(a->name, "socket") == 0 ||
+				    strcmp(a->name, "path") == 0;
+
+			if (a->type == VS_ARG_BOOL || file)
+				fprintf(f, "\t%s.%s) echo %s ;;\n", t[i].name, a->name,
+					file ? "file" : "bool");
+		}
+	}
+	fputs("\tesac\n}\n", f);
+}
+
+int vs_completion_print(FILE *f, const char *shell)
+{
+	if (shell == NULL || strcmp(shell, "bash") != 0)
+		return -EINVAL;
+	fputs("# bash completion for vswctl, generated by `vswctl completion bash` from its\n"
+	      "# command table. Install: vswctl completion bash > "
+	      "/etc/bash_completion.d/vswctl\n", f);
+	print_groups(f);
+	print_subs(f);
+	print_args(f);
+	print_types(f);
+	fputs(script_logic, f);
+	return fflush(f) != 0 || ferror(f) ? -EIO : 0;
+}
