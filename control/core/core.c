@@ -12,9 +12,9 @@
 
 #include "control/core/core.h"
 #include "vs_types.h"
+#include "control/core/change.h"
 #include "control/core/log.h"
 #include "control/core/safe_fs.h"
-#include "control/core/snapshot.h"
 #include "control/core/state.h"
 #include "control/l2/fdb.h"
 #include "control/model/allow.h"
@@ -50,21 +50,17 @@ static void err_prefix(struct vs_err *e, const char *prefix)
 	snprintf(e->field, sizeof(e->field), "%s", VS_FIELD(f, prefix, e->field));
 }
 
-/* Publish a port change; with policies, the compiled set that follows from it goes out in
- * the same snapshot, so a port is never briefly unprotected. */
+/* A port change policy may read (added, removed, VLAN, labels, IPs): the compiled set that
+ * follows from it goes out in the same snapshot, so a port is never briefly unprotected. */
 static int publish(struct vs_err *e)
 {
-	if (!vs_netpol_active())
-		return vs_snapshot_publish(e);
-	return vs_netpol_apply_change(e);
+	return vs_change_commit(VS_CHANGE_PORTS | VS_CHANGE_POLICY, e);
 }
 
 /* A change to nothing policy reads (policer, QoS, MAC limits...): the set in use stays. */
 static int publish_same_policy(struct vs_err *e)
 {
-	if (vs_netpol_active())
-		vs_np.stats.skipped++;
-	return vs_snapshot_publish(e);
+	return vs_change_commit(VS_CHANGE_PORTS, e);
 }
 
 static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs_err *e)
@@ -198,10 +194,10 @@ static int mac_add(const struct vs_static_mac *m, const char *prefix, struct vs_
 	char f[160];
 	int slot = vs_core_port_find(m->port);
 	if (slot < 0)
-		return vs_err_set(e, ENOENT, (snprintf(f, sizeof(f), "%s.port", prefix), f),
+		return vs_err_set(e, ENOENT, VS_FIELD(f, prefix, "port"),
 				  "no port '%s'", m->port);
 	if (!vs_port_cfg_in_vlan(&vs_st.ports[slot].cfg, m->vlan))
-		return vs_err_set(e, EINVAL, (snprintf(f, sizeof(f), "%s.vlan", prefix), f),
+		return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "vlan"),
 				  "port '%s' is not in VLAN %u", m->port, m->vlan);
 	int rc = vs_fdb_add_static(vs_dp.fdb, m->vlan, m->mac, (uint16_t)slot, e);
 	if (rc < 0)
@@ -221,16 +217,20 @@ int vs_core_mac_del(uint16_t vlan, const uint8_t mac[6], struct vs_err *e)
 	return 0;
 }
 
+unsigned int vs_core_mac_flush(uint16_t vlan, uint16_t port)
+{
+	unsigned int n = vs_fdb_flush(vs_dp.fdb, vlan, port, false);
+	VS_LOG_RL(INFO, "%u learned MACs flushed", n);
+	return n;
+}
+
 int vs_core_apply_config(const struct vs_config *c, struct vs_err *e)
 {
 	char prefix[48];
 	int rc;
 
 	/* networks and namespaces first: policies refer to them */
-	memcpy(vs_np.networks, c->networks, sizeof(c->networks[0]) * c->n_networks);
-	vs_np.n_networks = c->n_networks;
-	memcpy(vs_np.namespaces, c->namespaces, sizeof(c->namespaces[0]) * c->n_namespaces);
-	vs_np.n_namespaces = c->n_namespaces;
+	vs_netpol_load(c->networks, c->n_networks, c->namespaces, c->n_namespaces);
 	for (uint16_t i = 0; i < c->n_ports; i++) {
 		snprintf(prefix, sizeof(prefix), "ports[%u]", i);
 		if ((rc = port_add(&c->ports[i], prefix, e)) < 0)

@@ -23,6 +23,8 @@ int vs_core_port_del(const char *name, struct vs_err *e);
 int vs_core_port_set(const struct vs_port_cfg *cfg, struct vs_err *e);
 int vs_core_mac_add(const struct vs_static_mac *m, struct vs_err *e);
 int vs_core_mac_del(uint16_t vlan, const uint8_t mac[6], struct vs_err *e);
+/* Learned entries of vlan (0 = any) and port (VS_PORT_NONE = any) removed; how many. */
+unsigned int vs_core_mac_flush(uint16_t vlan, uint16_t port);
 int vs_core_port_find(const char *name);	/* slot or -1 */
 /* Apply a whole validated config at startup (ports, then static MACs). */
 int vs_core_apply_config(const struct vs_config *c, struct vs_err *e);

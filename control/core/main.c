@@ -35,6 +35,7 @@
 #include "control/model/ratelimit.h"
 #include "control/policy/acl.h"
 #include "control/policy/netpol.h"
+#include "control/policy/policy_set.h"
 #include "control/port/announce.h"
 #include "control/port/ports.h"
 #include "control/server/handlers.h"
@@ -43,7 +44,6 @@
 #include "dataplane/policy/policy_dp.h"
 #include "dataplane/worker/dp.h"
 #include "dataplane/worker/worker.h"
-
 
 #define MBUFS (32 * 1024 - 1)
 
@@ -185,7 +185,7 @@ static int dp_init(const struct vs_config *c)
 			return -ENOMEM;
 	}
 	struct vs_err e;
-	return vs_snapshot_publish(&e);
+	return vs_snapshot_publish(NULL, &e);	/* the empty switch, before any change */
 }
 
 static void dp_fini(void)

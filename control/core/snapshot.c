@@ -99,7 +99,7 @@ static void snapshot_free(struct vs_snapshot *s)
 	rte_free(s);
 }
 
-static struct vs_snapshot *build(void)
+static struct vs_snapshot *build(const struct vs_policy_dp *policy)
 {
 	struct vs_snapshot *s = rte_zmalloc("vs_snapshot", sizeof(*s), RTE_CACHE_LINE_SIZE);
 	uint32_t total = 0, k = 0;
@@ -150,7 +150,7 @@ static struct vs_snapshot *build(void)
 			s->qos_ports[o][s->n_qos[o]++] = i;
 		}
 	}
-	s->policy = vs_netpol_for_snapshot();
+	s->policy = policy;
 	s->flood_ports = rte_malloc("vs_flood", sizeof(uint16_t) * (total + 1), 0);
 	if (s->flood_ports == NULL) {
 		snapshot_free(s);
@@ -167,9 +167,9 @@ static struct vs_snapshot *build(void)
 	return s;
 }
 
-int vs_snapshot_publish(struct vs_err *e)
+int vs_snapshot_publish(const struct vs_policy_dp *policy, struct vs_err *e)
 {
-	struct vs_snapshot *s = build();
+	struct vs_snapshot *s = build(policy);
 	if (s == NULL)
 		return vs_err_set(e, ENOMEM, NULL, "out of memory building the snapshot");
 	struct vs_snapshot *old = atomic_exchange_explicit(&vs_dp.snap, s, memory_order_acq_rel);

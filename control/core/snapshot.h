@@ -7,9 +7,11 @@
 #define VS_SNAPSHOT_H
 
 #include "control/model/err.h"
+#include "dataplane/policy/policy_dp.h"
 
-/* Build from vs_st, publish, wait a grace period, free the old. */
-int vs_snapshot_publish(struct vs_err *e);
+/* Build from vs_st's ports and the given policy set (NULL: none), publish, wait a grace
+ * period, free the old. Only vs_change_commit (and startup, before any port) calls it. */
+int vs_snapshot_publish(const struct vs_policy_dp *policy, struct vs_err *e);
 void vs_snapshot_free_current(void);
 
 #endif

@@ -81,7 +81,7 @@ static int h_mac_flush(const json_t *args, json_t **r, struct vs_err *e)
 	int rc = mac_filter(args, &vlan, &port, e);
 	if (rc < 0)
 		return rc;
-	*r = json_pack("{s:i}", "flushed", (json_int_t)vs_fdb_flush(vs_dp.fdb, vlan, port, false));
+	*r = json_pack("{s:i}", "flushed", (json_int_t)vs_core_mac_flush(vlan, port));
 	return 0;
 }
 

@@ -56,17 +56,7 @@ struct vs_netpol {
 
 extern struct vs_netpol vs_np;
 
-bool vs_netpol_active(void);
-/* What the compiler sees: the ports in use (ports has VS_MAX_PORTS room), namespaces, networks. */
-void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports);
-/* Compile the current state into a pending set (the next snapshot carries it). */
-int vs_netpol_stage(struct vs_err *e);
-void vs_netpol_commit(uint64_t publish_us);	/* after the snapshot went out */
-void vs_netpol_abort(void);
-const struct vs_policy_dp *vs_netpol_for_snapshot(void);
-/* stage + publish + commit */
-int vs_netpol_apply_change(struct vs_err *e);
-
+/* The policy model's changes: each goes through vs_change_commit; on error it is undone. */
 int vs_netpol_policy_apply(const json_t *v, const char *prefix, json_t **applied,
 			   struct vs_err *e);
 int vs_netpol_policy_delete(const struct vs_policy_id *id, struct vs_err *e);
@@ -76,7 +66,10 @@ int vs_netpol_network_add(const struct vs_network *n, struct vs_err *e);
 int vs_netpol_network_del(const char *name, struct vs_err *e);
 int vs_netpol_namespace_set(const struct vs_namespace *ns, struct vs_err *e);
 int vs_netpol_namespace_del(const char *name, struct vs_err *e);
-void vs_netpol_drain_events(void);
+/* The config file's networks and namespaces, at startup before any policy (nothing to
+ * compile yet; the policies that refer to them follow). */
+void vs_netpol_load(const struct vs_network *nets, uint16_t n_nets,
+		    const struct vs_namespace *nss, uint16_t n_nss);
 void vs_netpol_clear(void);	/* delete every policy (shutdown, failed startup) */
 void vs_netpol_free_all(void);	/* only once no worker runs */
 

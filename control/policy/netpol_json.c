@@ -10,6 +10,7 @@
 #include "control/model/policy.h"
 #include "control/policy/acl.h"
 #include "control/policy/netpol.h"
+#include "control/policy/policy_set.h"
 #include "dataplane/policy/flow.h"
 #include "dataplane/policy/policy_dp.h"
 #include "dataplane/worker/dp.h"
