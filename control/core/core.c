@@ -26,6 +26,7 @@
 #include "control/model/vlan_set.h"
 #include "control/policy/acl.h"
 #include "control/policy/netpol.h"
+#include "control/policy/policy_set.h"
 #include "control/port/ports.h"
 #include "control/port/stats.h"
 #include "control/qos/qos.h"
@@ -50,11 +51,15 @@ static void err_prefix(struct vs_err *e, const char *prefix)
 	snprintf(e->field, sizeof(e->field), "%s", VS_FIELD(f, prefix, e->field));
 }
 
-/* A port change policy may read (added, removed, VLAN, labels, IPs): the compiled set that
- * follows from it goes out in the same snapshot, so a port is never briefly unprotected. */
-static int publish(struct vs_err *e)
+/* A port added (old NULL), removed (cfg NULL) or changed: when a policy selects the port or
+ * takes its addresses, before or after, the compiled set that follows goes out in the same
+ * snapshot, so a port is never briefly unprotected; otherwise the set in use stays. */
+static int publish_port(const struct vs_port_cfg *old, const struct vs_port_cfg *cfg,
+			struct vs_err *e)
 {
-	return vs_change_commit(VS_CHANGE_PORTS | VS_CHANGE_POLICY, e);
+	bool policy = (old != NULL && vs_netpol_port_matters(old)) ||
+		      (cfg != NULL && vs_netpol_port_matters(cfg));
+	return vs_change_commit(VS_CHANGE_PORTS | (policy ? VS_CHANGE_POLICY : 0), e);
 }
 
 /* A change to nothing policy reads (policer, QoS, MAC limits...): the set in use stays. */
@@ -100,7 +105,7 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 	p->seq = ++vs_st.next_seq;
 	vs_port_counters_sum((uint16_t)slot, &p->base);
 	p->in_use = true;
-	if ((rc = publish(e)) < 0) {
+	if ((rc = publish_port(NULL, cfg, e)) < 0) {
 		p->in_use = false;
 		vs_qos_destroy(p->qos);
 		p->qos = NULL;
@@ -126,7 +131,7 @@ int vs_core_port_del(const char *name, struct vs_err *e)
 	struct vs_port *p = &vs_st.ports[slot];
 
 	p->in_use = false;
-	if (publish(e) < 0) {
+	if (publish_port(&p->cfg, NULL, e) < 0) {
 		p->in_use = true;
 		return -e->code;
 	}
@@ -169,7 +174,8 @@ int vs_core_port_set(const struct vs_port_cfg *cfg, struct vs_err *e)
 	}
 	p->cfg = n;
 	p->qos = new_qos;
-	if ((rc = vs_policy_port_inputs_same(&old, &n) ? publish_same_policy(e) : publish(e)) < 0) {
+	if ((rc = vs_policy_port_inputs_same(&old, &n) ? publish_same_policy(e) :
+		  publish_port(&old, &n, e)) < 0) {
 		p->cfg = old;
 		p->qos = old_qos;
 		if (new_qos != old_qos)

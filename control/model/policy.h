@@ -134,6 +134,26 @@ bool vs_acl_plans_same(const struct vs_compiled *a, const struct vs_acl_plan *pa
 unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *inv,
 				uint16_t *slots);
 
+/* A policy's peers that take pods' addresses (selector peers of every rule), pointing into
+ * the (checked) policy object: built once per applied policy for vs_policy_port_matters. */
+struct vs_pod_peer {
+	const json_t *ns_sel;	/* NULL: the policy's namespace (in_pol_ns) or none */
+	const json_t *pod_sel;	/* NULL: any pod */
+	bool in_pol_ns;	/* MultiNetworkPolicy podSelector alone */
+};
+struct vs_pod_peers {
+	unsigned int n;
+	struct vs_pod_peer *p;
+};
+int vs_policy_pod_peers(const json_t *pol, struct vs_pod_peers *out);	/* -ENOMEM */
+void vs_pod_peers_free(struct vs_pod_peers *pp);
+/* Whether port pc can change what pol (with its pod peers) compiles to, against inv with or
+ * without pc. False only when pol neither selects pc nor takes its addresses into a peer:
+ * then adding, removing or changing pc alone needs no recompile. Conservative: may say true
+ * for a port that changes nothing. */
+bool vs_policy_port_matters(const json_t *pol, const struct vs_pod_peers *peers,
+			    const struct vs_inventory *inv, const struct vs_port_cfg *pc);
+
 /* Whether a Kubernetes LabelSelector (checked) matches labels. NULL selector: nothing;
  * {} matches everything. */
 bool vs_selector_match(const json_t *sel, const struct vs_labels *labels);

@@ -145,6 +145,22 @@ static int add_any(struct ctx *c)
 	return rc < 0 ? rc : add_prefix(c, &any6);
 }
 
+/* Whether pod pc is in namespace ns (ns_sel NULL) or one whose labels match ns_sel, and its
+ * labels match pod_sel (NULL: any). */
+static bool pod_matches(const struct vs_inventory *inv, const struct vs_port_cfg *pc,
+			const json_t *ns_sel, const char *ns, const json_t *pod_sel)
+{
+	if (ns_sel == NULL && (ns == NULL || strcmp(pc->np.ns, ns) != 0))
+		return false;
+	if (ns_sel != NULL) {
+		struct vs_labels l;
+		ns_labels(inv, pc->np.ns, &l);
+		if (!vs_selector_match(ns_sel, &l))
+			return false;
+	}
+	return pod_sel == NULL || vs_selector_match(pod_sel, &pc->np.labels);
+}
+
 /* The addresses of every pod port on vlan whose namespace matches ns_sel (NULL: exactly
  * namespace ns) and whose labels match pod_sel (NULL: any). */
 static int add_pods(struct ctx *c, uint16_t vlan, const json_t *ns_sel, const char *ns,
@@ -152,17 +168,8 @@ static int add_pods(struct ctx *c, uint16_t vlan, const json_t *ns_sel, const ch
 {
 	for (unsigned int i = 0; i < c->inv->n_ports; i++) {
 		const struct vs_port_cfg *pc = c->inv->ports[i].cfg;
-		if (!port_is_pod(pc) || pc->vlan != vlan)
-			continue;
-		if (ns_sel == NULL && (ns == NULL || strcmp(pc->np.ns, ns) != 0))
-			continue;
-		if (ns_sel != NULL) {
-			struct vs_labels l;
-			ns_labels(c->inv, pc->np.ns, &l);
-			if (!vs_selector_match(ns_sel, &l))
-				continue;
-		}
-		if (pod_sel != NULL && !vs_selector_match(pod_sel, &pc->np.labels))
+		if (!port_is_pod(pc) || pc->vlan != vlan ||
+		    !pod_matches(c->inv, pc, ns_sel, ns, pod_sel))
 			continue;
 		if (c->pod_added[i])
 			continue;	/* another peer of the list matched it: nothing to add */
@@ -357,38 +364,35 @@ static int emit(struct ctx *c, uint16_t slot, uint32_t info, uint8_t dir, uint8_
 	return 0;
 }
 
+/* Whether a policy of kind in namespace pol_ns selects port pc. */
+static bool selects(const json_t *pol, uint8_t kind, const char *pol_ns,
+		    const struct vs_inventory *inv, const struct vs_port_cfg *pc)
+{
+	json_t *spec = json_object_get(pol, "spec");
+	if (!port_is_pod(pc) || !policy_on_vlan(pol, inv, pc->vlan))
+		return false;
+	if (kind == VS_POL_NP)
+		return strcmp(pc->np.ns, pol_ns) == 0 &&
+		       vs_selector_match(json_object_get(spec, "podSelector"), &pc->np.labels);
+	json_t *subj = json_object_get(spec, "subject"), *v;
+	struct vs_labels l;
+	ns_labels(inv, pc->np.ns, &l);
+	if ((v = json_object_get(subj, "namespaces")) != NULL)
+		return vs_selector_match(v, &l);
+	v = json_object_get(subj, "pods");
+	return vs_selector_match(json_object_get(v, "namespaceSelector"), &l) &&
+	       vs_selector_match(json_object_get(v, "podSelector"), &pc->np.labels);
+}
+
 /* The ports a policy selects, as indexes into inv->ports. */
 static unsigned int selected_ports(const json_t *pol, uint8_t kind, const char *pol_ns,
 				   const struct vs_inventory *inv, unsigned int *sel)
 {
-	json_t *spec = json_object_get(pol, "spec");
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < inv->n_ports; i++) {
-		const struct vs_port_cfg *pc = inv->ports[i].cfg;
-		if (!port_is_pod(pc) || !policy_on_vlan(pol, inv, pc->vlan))
-			continue;
-		bool match;
-		if (kind == VS_POL_NP) {
-			match = strcmp(pc->np.ns, pol_ns) == 0 &&
-				vs_selector_match(json_object_get(spec, "podSelector"),
-						  &pc->np.labels);
-		} else {
-			json_t *subj = json_object_get(spec, "subject"), *v;
-			struct vs_labels l;
-			ns_labels(inv, pc->np.ns, &l);
-			if ((v = json_object_get(subj, "namespaces")) != NULL)
-				match = vs_selector_match(v, &l);
-			else
-				match = vs_selector_match(json_object_get(json_object_get(subj, "pods"),
-									  "namespaceSelector"), &l) &&
-					vs_selector_match(json_object_get(json_object_get(subj, "pods"),
-									  "podSelector"),
-							  &pc->np.labels);
-		}
-		if (match)
+	for (unsigned int i = 0; i < inv->n_ports; i++)
+		if (selects(pol, kind, pol_ns, inv, inv->ports[i].cfg))
 			sel[n++] = i;
-	}
 	return n;
 }
 
@@ -402,6 +406,81 @@ unsigned int vs_policy_selected(const json_t *pol, const struct vs_inventory *in
 	for (unsigned int i = 0; i < n; i++)
 		slots[i] = inv->ports[sel[i]].slot;
 	return n;
+}
+
+/* Peers of every rule, both directions, that take pods' addresses (selector peers; ipBlocks
+ * and networks take none), in the order np_peers / anp_peers read them. */
+int vs_policy_pod_peers(const json_t *pol, struct vs_pod_peers *out)
+{
+	int kind = vs_policy_kind_parse(json_string_value(json_object_get(pol, "kind")));
+	json_t *spec = json_object_get(pol, "spec");
+	unsigned int cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (uint8_t dir = 0; dir < VS_DIRS; dir++) {
+		json_t *rules = json_object_get(spec, dir == VS_DIR_INGRESS ? "ingress" : "egress");
+		json_t *r, *p, *v;
+		size_t ri, pi;
+		json_array_foreach(rules, ri, r) {
+			json_array_foreach(json_object_get(r, dir == VS_DIR_INGRESS ? "from" : "to"),
+					   pi, p) {
+				struct vs_pod_peer pp;
+				if (kind == VS_POL_NP && json_object_get(p, "ipBlock") == NULL)
+					/* podSelector alone: the policy's namespace */
+					pp = (struct vs_pod_peer){
+						json_object_get(p, "namespaceSelector"),
+						json_object_get(p, "podSelector"), true };
+				else if (kind != VS_POL_NP &&
+					 (v = json_object_get(p, "namespaces")) != NULL)
+					pp = (struct vs_pod_peer){ v, NULL, false };
+				else if (kind != VS_POL_NP && (v = json_object_get(p, "pods")) != NULL)
+					pp = (struct vs_pod_peer){
+						json_object_get(v, "namespaceSelector"),
+						json_object_get(v, "podSelector"), false };
+				else
+					continue;
+				if (out->n == cap) {	/* most policies have a few */
+					cap = cap ? cap * 2 : 4;
+					void *q = realloc(out->p, sizeof(pp) * cap);
+					if (q == NULL) {
+						vs_pod_peers_free(out);
+						return -ENOMEM;
+					}
+					out->p = q;
+				}
+				out->p[out->n++] = pp;
+			}
+		}
+	}
+	return 0;
+}
+
+void vs_pod_peers_free(struct vs_pod_peers *pp)
+{
+	free(pp->p);
+	memset(pp, 0, sizeof(*pp));
+}
+
+bool vs_policy_port_matters(const json_t *pol, const struct vs_pod_peers *peers,
+			    const struct vs_inventory *inv, const struct vs_port_cfg *pc)
+{
+	/* What compile_one reads of a port: whether it selects it (a pod on a network of the
+	 * policy), and its addresses when a peer takes them, which happens only for a pod on
+	 * the VLAN of a selected port, so on a network of the policy too. */
+	if (!port_is_pod(pc) || !policy_on_vlan(pol, inv, pc->vlan))
+		return false;
+	int kind = vs_policy_kind_parse(json_string_value(json_object_get(pol, "kind")));
+	const char *ns = json_string_value(json_object_get(json_object_get(pol, "metadata"),
+							   "namespace"));
+	if (ns == NULL)
+		ns = "default";
+	if (selects(pol, (uint8_t)kind, ns, inv, pc))
+		return true;
+	for (unsigned int i = 0; pc->np.n_ips > 0 && i < peers->n; i++)
+		if (pod_matches(inv, pc, peers->p[i].ns_sel, peers->p[i].in_pol_ns ? ns : NULL,
+				peers->p[i].pod_sel))
+			return true;
+	return false;
 }
 
 /* policyTypes, or upstream's default: Ingress always, Egress when there are egress rules. */

@@ -46,6 +46,7 @@ struct vs_netpol vs_np;
 
 static void entry_free(struct vs_policy_entry *p)
 {
+	vs_pod_peers_free(&p->peers);
 	json_decref(p->obj);
 	free(p->hits[0]);
 	free(p->hits[1]);
@@ -64,7 +65,8 @@ static int entry_init(struct vs_policy_entry *p, const json_t *obj, const struct
 			json_object_get(spec, d == VS_DIR_INGRESS ? "ingress" : "egress"));
 		p->hits[d] = calloc(p->n_rules[d] + 1, sizeof(uint64_t));
 	}
-	if (p->obj == NULL || p->hits[0] == NULL || p->hits[1] == NULL) {
+	if (p->obj == NULL || p->hits[0] == NULL || p->hits[1] == NULL ||
+	    vs_policy_pod_peers(p->obj, &p->peers) < 0) {
 		entry_free(p);
 		return -ENOMEM;
 	}

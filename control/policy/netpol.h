@@ -15,6 +15,7 @@
 struct vs_policy_entry {
 	struct vs_policy_id id;
 	json_t *obj;	/* as applied (checked) */
+	struct vs_pod_peers peers;	/* obj's pod peers (vs_netpol_port_matters) */
 	uint64_t seq;	/* unique per applied version */
 	uint32_t n_rules[VS_DIRS];
 	uint64_t *hits[VS_DIRS];	/* per rule, from compiled sets already replaced */

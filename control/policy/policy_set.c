@@ -19,6 +19,7 @@
 #include "control/core/state.h"
 #include "control/model/err.h"
 #include "control/model/policy.h"
+#include "control/model/port_cfg.h"
 #include "control/policy/acl.h"
 #include "control/policy/netpol.h"
 #include "dataplane/policy/policy_dp.h"
@@ -44,6 +45,17 @@ void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports)
 bool vs_netpol_active(void)
 {
 	return vs_np.n_policies > 0 || vs_np.current != NULL;
+}
+
+bool vs_netpol_port_matters(const struct vs_port_cfg *pc)
+{
+	static struct vs_inv_port ports[VS_MAX_PORTS];
+	struct vs_inventory inv;
+	vs_netpol_inventory(&inv, ports);
+	for (uint32_t i = 0; i < vs_np.n_policies; i++)
+		if (vs_policy_port_matters(vs_np.policies[i].obj, &vs_np.policies[i].peers, &inv, pc))
+			return true;
+	return false;
 }
 
 /* Whether c's rules belong to the same policies as those of the set the workers use. */

@@ -18,6 +18,9 @@ bool vs_netpol_active(void);
 /* What the compiler sees: the ports in use (ports has VS_MAX_PORTS room), namespaces,
  * networks. */
 void vs_netpol_inventory(struct vs_inventory *inv, struct vs_inv_port *ports);
+/* Whether a port (as it is or as it was) can change the compiled set: a policy selects it
+ * or takes its addresses. When neither its old nor its new config can, the set stays. */
+bool vs_netpol_port_matters(const struct vs_port_cfg *pc);
 /* Compile the running state into a staged set; reuses the set in use when it compiles to
  * the same, shares its contexts when only per-port tables differ. */
 int vs_policy_set_stage(struct vs_err *e);

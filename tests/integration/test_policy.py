@@ -335,10 +335,10 @@ class PolicyTest(unittest.TestCase):
             self.sw.call('namespace.set', name='z', labels='ns=z')
 
     def test_changes_policy_cannot_see_keep_the_set_in_use(self):
-        """A port change the compiler does not read (a policer) publishes without compiling; a
-        port no policy selects or names compiles to the set in use, which stays (no rte_acl
-        build, same generation); a port the policy selects makes a new set. The policy holds
-        throughout."""
+        """A port change the compiler does not read (a policer) publishes without compiling; so
+        does a port no policy selects or names (vs_policy_port_matters: no compile, no
+        rte_acl build, same generation); a port the policy selects makes a new set. The
+        policy holds throughout."""
         only_b = mnp('only-b', 'x', {'podSelector': {'matchLabels': {'pod': 'a'}},
                                      'ingress': [{'from': [{'podSelector':
                                                             {'matchLabels': {'pod': 'b'}}}]}]})
@@ -350,11 +350,18 @@ class PolicyTest(unittest.TestCase):
             c1 = compiled()
             self.assertEqual((c1['generation'], c1['swaps'], c1['skipped']),
                              (c0['generation'], c0['swaps'], c0['skipped'] + 1))
-            # selected by nothing, named by nothing: the same ACL set
+            # selected by nothing, named by nothing: not even compiled
             extra = dict(type='vhost-user', socket=self.sw.path('q.sock'), vlan=2003,
                          namespace='x', labels='pod=q', ips='10.77.0.1')
             self.sw.call('port.add', name='x-q', **extra)
             self.sw.call('port.del', name='x-q')
+            c2 = compiled()
+            self.assertEqual((c2['generation'], c2['swaps'], c2['skipped'], c2['reused']),
+                             (c0['generation'], c0['swaps'], c0['skipped'] + 3, c0['reused']))
+            # a port whose labels change between two values no policy reads: compiled, the
+            # same set (vs_policy_port_matters is conservative: x-b is a peer of only-b)
+            self.sw.call('port.set', name='x-b', labels='pod=b,tier=web')
+            self.sw.call('port.set', name='x-b', labels='pod=b')
             c2 = compiled()
             self.assertEqual((c2['generation'], c2['swaps'], c2['reused']),
                              (c0['generation'], c0['swaps'], c0['reused'] + 2))

@@ -1240,6 +1240,106 @@ static void test_compile_full_inventory(void)
 	vs_compiled_free(&c);
 }
 
+/* vs_policy_port_matters against the compiler itself: for every policy of a varied set and
+ * every candidate port of a pool (namespaces, VLANs, labels, with and without addresses,
+ * access and trunk), when it says the port does not matter, compiling with the port added
+ * must give exactly what compiling without it gives. */
+static void test_port_matters(void)
+{
+	static const char *const texts[] = {
+		MNP(POD_A ", 'ingress': [{'from': [{'podSelector': {}}]}]"),
+		MNP(POD_A ", 'ingress': [{'from': [{'namespaceSelector': {}}]}]"),
+		MNP(POD_A ", 'ingress': [{'from': [{'namespaceSelector': {'matchLabels': "
+		    "{'team': 'blue'}}, 'podSelector': {'matchLabels': {'pod': 'b'}}}]}]"),
+		MNP(POD_A ", 'policyTypes': ['Egress'], 'egress': [{'to': [{'podSelector': "
+		    "{'matchLabels': {'pod': 'c'}}}]}]"),
+		MNP(POD_A ", 'ingress': [{'from': [{'ipBlock': {'cidr': '10.0.0.0/8'}}]}]"),
+		MNP_ON("y", "vlan2004", "'podSelector': {}, 'ingress': [{'from': [{'podSelector': "
+		       "{}}]}]"),
+		ANP("'priority': 10, 'subject': {'pods': {'namespaceSelector': {'matchLabels': "
+		    "{'ns': 'x'}}, 'podSelector': {'matchLabels': {'pod': 'a'}}}}, 'ingress': "
+		    "[{'action': 'Allow', 'from': [{'namespaces': {'matchLabels': {'ns': 'y'}}}]}, "
+		    "{'action': 'Deny', 'from': [{'pods': {'namespaceSelector': {}, 'podSelector': "
+		    "{'matchLabels': {'pod': 'b'}}}}]}]"),
+		BANP("'subject': {'namespaces': {'matchLabels': {'ns': 'y'}}}, 'egress': "
+		     "[{'action': 'Deny', 'to': [{'networks': ['192.168.0.0/16']}]}]"),
+	};
+	static const char *const nss[] = { "x", "y", "z", "" };
+	static const uint16_t vlans[] = { 2003, 2004, 2005 };
+	static const char *const pods[] = { "a", "b", "c" };
+	struct vs_inv_port with[N(inv_ports) + 1];
+	struct vs_port_cfg cand;
+	unsigned int skipped = 0, mattered = 0;
+	struct vs_policy_id id;
+	struct vs_err e = { 0 };
+
+	for (unsigned int t = 0; t < N(texts); t++) {
+		const struct vs_inventory *iv = inventory();
+		json_t *pol = vs_test_json(texts[t]);
+		CU_ASSERT_EQUAL_FATAL(vs_policy_check(pol, "p", iv->nets, iv->n_nets, &id, &e), 0);
+		struct vs_pod_peers peers;
+		CU_ASSERT_EQUAL_FATAL(vs_policy_pod_peers(pol, &peers), 0);
+		struct vs_compiled without;
+		CU_ASSERT_EQUAL_FATAL(vs_policy_compile((const json_t *const *)&pol, 1, iv,
+							&without, &e), 0);
+		for (unsigned int k = 0; k < N(nss) * N(vlans) * N(pods) * 4; k++) {
+			memset(&cand, 0, sizeof(cand));
+			snprintf(cand.name, sizeof(cand.name), "cand");
+			cand.type = VS_PORT_VHOST;
+			cand.mode = k % 4 == 3 ? VS_MODE_TRUNK : VS_MODE_ACCESS;
+			cand.vlan = vlans[k / 4 % N(vlans)];
+			cand.native_vlan = cand.mode == VS_MODE_TRUNK ? cand.vlan : 0;
+			snprintf(cand.np.ns, sizeof(cand.np.ns), "%s",
+				 nss[k / 4 / N(vlans) % N(nss)]);
+			set_label(&cand.np.labels, "pod", pods[k / 4 / N(vlans) / N(nss) % N(pods)]);
+			if (k % 4 != 0)
+				add_ip(&cand.np, k % 2 ? "10.0.9.9" : "fd00::9");
+			memcpy(with, inv_ports, sizeof(inv_ports));
+			with[N(inv_ports)] = (struct vs_inv_port){ .slot = 13, .cfg = &cand };
+			struct vs_inventory iw = *iv;
+			iw.ports = with;
+			iw.n_ports = N(with);
+			bool m = vs_policy_port_matters(pol, &peers, &iw, &cand);
+			CU_ASSERT_EQUAL(m, vs_policy_port_matters(pol, &peers, iv, &cand));
+			struct vs_compiled c;
+			CU_ASSERT_EQUAL_FATAL(vs_policy_compile((const json_t *const *)&pol, 1, &iw,
+								&c, &e), 0);
+			bool same = vs_compiled_same(&c, &without) &&
+				    memcmp(c.selected, without.selected, sizeof(c.selected)) == 0;
+			if (!m && !same)
+				fprintf(stderr, "\n  policy %u, candidate %u: said not to matter, "
+					"but the compile differs\n", t, k);
+			CU_ASSERT_TRUE(m || same);
+			skipped += !m;
+			mattered += m && !same;
+			vs_compiled_free(&c);
+		}
+		vs_compiled_free(&without);
+		vs_pod_peers_free(&peers);
+		json_decref(pol);
+	}
+	/* both outcomes exercised, and "matters" is not simply always true */
+	CU_ASSERT_TRUE(skipped > 100);
+	CU_ASSERT_TRUE(mattered > 10);
+
+	/* by hand: selected (x/a on vlan2003), a peer only (x/b, podSelector {}), and not a
+	 * peer without addresses */
+	const struct vs_inventory *iv = inventory();
+	json_t *pol = vs_test_json(texts[0]);
+	struct vs_pod_peers peers;
+	CU_ASSERT_EQUAL_FATAL(vs_policy_pod_peers(pol, &peers), 0);
+	CU_ASSERT_EQUAL(peers.n, 1);
+	CU_ASSERT_TRUE(vs_policy_port_matters(pol, &peers, iv, &inv_cfg[0]));
+	CU_ASSERT_TRUE(vs_policy_port_matters(pol, &peers, iv, &inv_cfg[1]));
+	cand = inv_cfg[1];
+	cand.np.n_ips = 0;
+	CU_ASSERT_FALSE(vs_policy_port_matters(pol, &peers, iv, &cand));
+	/* y/a: another namespace */
+	CU_ASSERT_FALSE(vs_policy_port_matters(pol, &peers, iv, &inv_cfg[2]));
+	vs_pod_peers_free(&peers);
+	json_decref(pol);
+}
+
 /* ------------------------------------------------------------------ checking */
 
 struct bad_policy {
@@ -2397,6 +2497,7 @@ CU_ErrorCode vs_test_policy_suite(void)
 		{ "check matchLabels null", test_check_null_match_labels },
 		{ "check a rule's prefix budget (fuzz)", test_check_prefix_budget },
 		{ "compile a full node's selector peers (fuzz)", test_compile_full_inventory },
+		{ "port matters to a policy (against the compiler)", test_port_matters },
 		{ "check ids and paths", test_check_ids },
 		{ "flow parse IPv4", test_flow_ipv4 },
 		{ "flow parse IPv6", test_flow_ipv6 },
