@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "conn.h"
+#include "control/client/conn.h"
 
 /* Returns the exit code: 0, 1 (refused) or 2 (lost vswd). for_s <= 0: until interrupted. */
 int vs_follow_drops(struct vs_conn *c, json_t *args, bool as_json, double for_s);

@@ -22,7 +22,7 @@
 
 #include "args.h"
 #include "completion.h"
-#include "conn.h"
+#include "control/client/conn.h"
 #include "follow.h"
 #include "help.h"
 #include "views.h"
@@ -191,7 +191,7 @@ static int local_command(char **w, int n, bool as_json)
 
 int main(int argc, char **argv)
 {
-	struct vs_conn c = { .fd = -1, .timeout_s = VS_CLI_DEFAULT_TIMEOUT_S };
+	struct vs_conn c = { .prog = "vswctl", .fd = -1, .timeout_s = VS_CLI_DEFAULT_TIMEOUT_S };
 	const struct vs_command_spec *spec;
 	struct opts o = { 0 };
 	int used, ret;

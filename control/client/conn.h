@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control-socket client of vswctl: connect, hello, one request and its reply at a
- * time. One deadline bounds the whole session and every I/O waits in poll() for at most what
- * is left of it, so a stuck vswd can never hang the CLI. Errors are printed here, once,
- * as "vswctl: SOCKET: what: why". Single-threaded.
+ * The control-socket client shared by vswctl and vsw-cni: connect, hello, one request and
+ * its reply at a time. One deadline bounds the whole session and every I/O waits in poll()
+ * for at most what is left of it, so a stuck vswd can never hang a client. Every failure is
+ * described once in c->err ("SOCKET: what: why") and, when c->prog is set, printed as
+ * "PROG: SOCKET: what: why". Links include/ and Jansson only. Single-threaded.
  */
-#ifndef VS_CLI_CONN_H
-#define VS_CLI_CONN_H
+#ifndef VS_CLIENT_CONN_H
+#define VS_CLIENT_CONN_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -14,6 +15,8 @@
 #include <stdint.h>
 
 struct vs_conn {
+	const char *prog;	/* prints failures as "prog: ..." (NULL: only into err) */
+	char err[768];		/* the last failure */
 	const char *path;
 	int fd;			/* -1: not connected */
 	double timeout_s;
@@ -36,7 +39,9 @@ int vs_conn_exchange(struct vs_conn *c, const char *cmd, const json_t *args, jso
 /* Closes the socket and frees the buffer; the struct may be started again. */
 void vs_conn_close(struct vs_conn *c);
 
-/* Prints a refused request: "vswctl: port.add: args.vlan: VLAN 5000 out of range (ERANGE)". */
+/* A refused request's error as "port.add: args.vlan: VLAN 5000 out of range (ERANGE)". */
+void vs_conn_format_error(const char *cmd, const json_t *error, char *buf, size_t len);
+/* The same on stderr, after "vswctl: ". */
 void vs_conn_print_error(const char *cmd, const json_t *error);
 
 #endif

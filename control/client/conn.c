@@ -2,6 +2,7 @@
 /* The control-socket client: see conn.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conn.h"
+#include "control/client/conn.h"
 #include "vs_proto.h"
 
 int64_t vs_now_ms(void)
@@ -21,6 +22,18 @@ int64_t vs_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every failure goes through here: into c->err, and on stderr when the client has a name. */
+__attribute__((format(printf, 2, 3)))
+static void fail(struct vs_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	if (c->prog != NULL)
+		fprintf(stderr, "%s: %s\n", c->prog, c->err);
 }
 
 static int wait_fd(struct vs_conn *c, short events)
@@ -139,18 +152,18 @@ static int read_line(struct vs_conn *c, char **line)
 	return 0;
 }
 
-static void io_error(const struct vs_conn *c, const char *op, int err)
+static void io_error(struct vs_conn *c, const char *op, int err)
 {
 	if (err == -ETIMEDOUT)
-		fprintf(stderr, "vswctl: %s: %s: no answer within %g s\n", c->path, op,
+		fail(c, "%s: %s: no answer within %g s", c->path, op,
 			c->timeout_s);
 	else if (err == -ECONNRESET)
-		fprintf(stderr, "vswctl: %s: %s: vswd closed the connection\n", c->path, op);
+		fail(c, "%s: %s: vswd closed the connection", c->path, op);
 	else if (err == -EMSGSIZE)
-		fprintf(stderr, "vswctl: %s: %s: reply longer than %d bytes\n", c->path, op,
+		fail(c, "%s: %s: reply longer than %d bytes", c->path, op,
 			VS_PROTO_MAX_MSG);
 	else
-		fprintf(stderr, "vswctl: %s: %s: %s\n", c->path, op, strerror(-err));
+		fail(c, "%s: %s: %s", c->path, op, strerror(-err));
 }
 
 /* Writes one request line; returns 0 or -errno, printed. */
@@ -164,7 +177,7 @@ static int send_request(struct vs_conn *c, const char *cmd, const json_t *args)
 		ret = -ENOMEM;
 		io_error(c, "request", ret);
 	} else if (strlen(s) >= VS_PROTO_MAX_MSG) {
-		fprintf(stderr, "vswctl: %s: request longer than %d bytes\n", cmd,
+		fail(c, "%s: request longer than %d bytes", cmd,
 			VS_PROTO_MAX_MSG);
 		ret = -EMSGSIZE;
 	} else if ((ret = send_all(c, s, strlen(s))) < 0 || (ret = send_all(c, "\n", 1)) < 0) {
@@ -190,7 +203,7 @@ int vs_conn_exchange(struct vs_conn *c, const char *cmd, const json_t *args, jso
 	}
 	*reply = json_loads(line, 0, &jerr);
 	if (*reply == NULL || !json_is_boolean(json_object_get(*reply, "ok"))) {
-		fprintf(stderr, "vswctl: %s: invalid reply to %s: %s\n", c->path, cmd,
+		fail(c, "%s: invalid reply to %s: %s", c->path, cmd,
 			*reply ? "no \"ok\" member" : jerr.text);
 		json_decref(*reply);
 		*reply = NULL;
@@ -205,16 +218,21 @@ int vs_conn_start(struct vs_conn *c, bool quiet)
 	int ret = open_socket(c);
 
 	if (ret < 0) {
-		if (!quiet)
-			fprintf(stderr, "vswctl: cannot connect to %s: %s%s\n", c->path,
-				strerror(-ret), ret == -ENOENT || ret == -ECONNREFUSED ?
-							" (is vswd running?)" : "");
+		const char *prog = c->prog;
+		if (quiet)
+			c->prog = NULL;
+		fail(c, "cannot connect to %s: %s%s", c->path, strerror(-ret),
+		     ret == -ENOENT || ret == -ECONNREFUSED ? " (is vswd running?)" : "");
+		c->prog = prog;
 		goto out;
 	}
 	if ((ret = vs_conn_exchange(c, "hello", hello, &reply)) < 0)
 		goto out;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
-		vs_conn_print_error("hello", json_object_get(reply, "error"));
+		vs_conn_format_error("hello", json_object_get(reply, "error"), c->err,
+				     sizeof(c->err));
+		if (c->prog != NULL)
+			fprintf(stderr, "%s: %s\n", c->prog, c->err);
 		ret = -EPROTO;
 	}
 out:
@@ -233,15 +251,19 @@ void vs_conn_close(struct vs_conn *c)
 	c->len = c->cap = c->used = 0;
 }
 
-void vs_conn_print_error(const char *cmd, const json_t *e)
+void vs_conn_format_error(const char *cmd, const json_t *e, char *buf, size_t len)
 {
 	const char *field = json_string_value(json_object_get(e, "field"));
 	const char *msg = json_string_value(json_object_get(e, "message"));
 	const char *name = json_string_value(json_object_get(e, "errno"));
 
-	fprintf(stderr, "vswctl: %s: %s%s%s", cmd, field ?: "", field ? ": " : "",
-		msg ?: "request refused");
-	if (name != NULL)
-		fprintf(stderr, " (%s)", name);
-	fputc('\n', stderr);
+	snprintf(buf, len, "%s: %s%s%s%s%s%s", cmd, field ?: "", field ? ": " : "",
+		 msg ?: "request refused", name ? " (" : "", name ?: "", name ? ")" : "");
+}
+
+void vs_conn_print_error(const char *cmd, const json_t *e)
+{
+	char buf[768];
+	vs_conn_format_error(cmd, e, buf, sizeof(buf));
+	fprintf(stderr, "vswctl: %s\n", buf);
 }
