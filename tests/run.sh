@@ -1,7 +1,7 @@
 #!/bin/bash
 # The whole test suite: installs dependencies, builds, then runs the unit tests (CUnit), the
-# integration tests (real vswd + virtio-user peers) and the QEMU guest test. Prints a summary
-# and exits non-zero if anything failed. Run as root on Debian 12.
+# EAL tests, the integration tests (real vswd + virtio-user peers) and the QEMU guest test.
+# Prints a summary and exits non-zero if anything failed. Run as root on Debian 12.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tests/deps.sh || exit 1
@@ -22,6 +22,8 @@ run() {	# run NAME TIMEOUT_S CMD...
 }
 
 run unit 120 build/tests/unit/unit_tests
+# EAL tests (--no-huge): two worker lcores racing to start one connection
+run eal/ct_race 120 build/tests/eal/test_ct_race
 # libFuzzer targets (clang, ASan+UBSan; build-fuzz), 10 s each from their seed corpora
 run fuzz 300 tests/fuzz/run.sh
 for t in tests/integration/test_*.py; do
