@@ -27,6 +27,7 @@
 #include "control/core/core.h"
 #include "control/core/log.h"
 #include "control/core/notify.h"
+#include "control/core/persist.h"
 #include "control/core/snapshot.h"
 #include "control/core/state.h"
 #include "control/l2/fdb.h"
@@ -74,6 +75,21 @@ static int load_config(const char *path, struct vs_config *c)
 		return -1;
 	}
 	int rc = vs_config_from_json(root, c, &e);
+	bool used = false;
+	if (rc == 0 && c->control.persist) {
+		/* the lists clients changed at run time, kept in state_dir (persist.c) */
+		if (vs_persist_merge(root, c->control.state_dir, &used) < 0) {
+			vs_config_release(c);
+			json_decref(root);
+			return -1;
+		}
+		if (used) {
+			vs_config_release(c);
+			memset(c, 0, sizeof(*c));
+			rc = vs_config_from_json(root, c, &e);
+			path = VS_PERSIST_FILE " (control.persist) over the -c file";
+		}
+	}
 	json_decref(root);
 	if (rc < 0) {
 		fprintf(stderr, "vswd: %s: %s: %s\n", path, e.field[0] ? e.field : "(top)", e.msg);
@@ -407,9 +423,12 @@ static int serve(struct vs_config *cfg, const char *config_path, struct event_ba
 
 	make_dirs(cfg);
 	if (vs_core_apply_config(cfg, &e) < 0) {
-		fprintf(stderr, "vswd: %s: %s: %s\n", config_path, e.field, e.msg);
+		fprintf(stderr, "vswd: %s%s%s: %s: %s\n", config_path,
+			vs_persist_stats.loaded ? ", lists from " : "",
+			vs_persist_stats.loaded ? VS_PERSIST_FILE : "", e.field, e.msg);
 		return 1;
 	}
+	vs_persist_save();	/* the state as started: the -c file's lists on a first start */
 	if (vs_server_start(base, cfg, &e) < 0) {
 		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
 		goto out;
@@ -484,6 +503,7 @@ int main(int argc, char **argv)
 	if (base)
 		event_base_free(base);
 	dp_fini();
+	vs_persist_free();
 	rte_eal_cleanup();
 	vs_config_release(cfg);
 	free(cfg);

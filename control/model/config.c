@@ -215,7 +215,7 @@ static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
 					    "max_clients", "max_output_bytes", "max_buffered_bytes",
 					    "requests_per_s",
 					    "request_burst", "idle_timeout_s", "hello_timeout_s",
-					    "write_timeout_s", NULL };
+					    "write_timeout_s", "persist", NULL };
 	int rc;
 	json_t *v;
 
@@ -242,7 +242,8 @@ static int parse_control(const json_t *o, struct vs_config *c, struct vs_err *e)
 	    (rc = vs_json_get_u32(o, "control", "hello_timeout_s", 1, 3600, &c->control.hello_timeout_s,
 			   e)) < 0 ||
 	    (rc = vs_json_get_u32(o, "control", "write_timeout_s", 1, 3600, &c->control.write_timeout_s,
-			   e)) < 0)
+			   e)) < 0 ||
+	    (rc = vs_json_get_bool(o, "control", "persist", &c->control.persist, e)) < 0)
 		return rc;
 	if ((v = json_object_get(o, "state_dir")) != NULL &&
 	    (rc = get_dir(v, "control.state_dir", c->control.state_dir,
@@ -487,6 +488,8 @@ static json_t *control_to_json(const struct vs_config *c)
 			      (json_int_t)c->control.idle_timeout_s, "hello_timeout_s",
 			      (json_int_t)c->control.hello_timeout_s, "write_timeout_s",
 			      (json_int_t)c->control.write_timeout_s);
+	if (c->control.persist)
+		json_object_set_new(o, "persist", json_true());
 	if (c->control.group[0])
 		json_object_set_new(o, "group", json_string(c->control.group));
 	if (c->control.ro_socket[0]) {

@@ -52,6 +52,7 @@ struct vs_config {
 		char ro_socket[VS_PATH_MAX];	/* read-only socket, "" = none */
 		uint32_t ro_socket_perm;
 		char state_dir[VS_DIR_MAX];	/* where config.save may write */
+		bool persist;	/* keep the running state in state_dir (control/core/persist.c) */
 		uint16_t n_socket_dirs;	/* where vhost-user sockets may be */
 		char socket_dirs[VS_SOCKET_DIRS_MAX][VS_PATH_MAX];
 		/* client limits (server.c) */

@@ -17,6 +17,7 @@
 #include "vs_proto.h"
 #include "vs_types.h"
 #include "control/core/core.h"
+#include "control/core/persist.h"
 #include "control/core/state.h"
 #include "control/l2/mac_cmds.h"
 #include "control/model/err.h"
@@ -92,6 +93,7 @@ static int h_control_show(const json_t *args, json_t **r, struct vs_err *e)
 				      (json_int_t)(vs_st.eal_ms - vs_st.start_ms), "ready_ms",
 				      (json_int_t)(vs_st.ready_ms - vs_st.start_ms), "uptime_s",
 				      (json_int_t)((vs_now_ms() - vs_st.start_ms) / 1000)));
+	json_object_set_new(*r, "persist", vs_persist_to_json());
 	return 0;
 }
 

@@ -43,6 +43,7 @@
 #include "vs_proto.h"
 #include "vs_types.h"
 #include "control/core/log.h"
+#include "control/core/persist.h"
 #include "control/model/args.h"
 #include "control/model/config.h"
 #include "control/model/err.h"
@@ -169,6 +170,8 @@ static json_t *dispatch(struct client *c, const json_t *req, struct vs_err *e)
 			c->hello = true;
 			event_del(c->hello_timer);
 		}
+		if (!spec->readonly)
+			vs_persist_save();	/* before the reply: a client's "ok" survives a crash */
 	}
 	json_decref(empty);
 	return result;

@@ -28,7 +28,8 @@ def have_ipam():
 class CniTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.sw = Switch([])
+        # control.persist: CNI-made ports survive a vswd restart (test_restart_keeps_ports)
+        cls.sw = Switch([], control={'persist': True})
         cls.pods = cls.sw.path('pods')
         cls.state = cls.sw.path('cni-state')
         cls.ipam_dir = cls.sw.path('ipam')
@@ -253,6 +254,77 @@ class CniTest(unittest.TestCase):
             rc, out, err = self.cni('DEL', conf, cid=f'traffic{p}', uid=f'uid-t{p}')
             self.assertEqual(rc, 0, (out, err))
         self.assertEqual([n for n in self.ports() if n.startswith('net1-traffic')], [])
+
+
+    # ------------------------------------------------------------------ restart
+
+    def test_restart_keeps_ports(self):
+        """control.persist: vswd restarted (SIGTERM, then SIGKILL) comes back with the ports
+        vsw-cni made, and frames flow again without touching the peer (vswd reconnects as the
+        client). A state file that cannot be read stops vswd from starting, naming it."""
+        pods = [('ra', '02:00:00:00:1a:01'), ('rb', '02:00:00:00:1b:01')]
+        socks, names = [], []
+        for p, mac in pods:
+            conf = self.with_devinfo(self.conf(vlan=2005), f'{p}.json', mac=mac)
+            rc, res, err = self.cni('ADD', conf, cid=f'restart{p}', uid=f'uid-{p}')
+            self.assertEqual(rc, 0, (res, err))
+            socks.append(res['interfaces'][0]['socketPath'])
+            names.append(f'net1-restart{p}')
+        before = {n: self.sw.call('port.show', name=n) for n in names}
+        persist = self.sw.call('control.show')['persist']
+        self.assertTrue(persist['enabled'])
+        self.assertGreater(persist['writes'], 0)
+        self.assertEqual(persist['errors'], 0)
+        state = os.path.join(self.sw.state_dir, 'running-state.json')
+        peer = Peer(PEER, socks, server_flags=[True] * 2, prefix=f'{self.sw.prefix}r')
+        try:
+            self.sw.wait_link(names)
+            for how in ('term', 'kill'):
+                if how == 'term':
+                    self.assertEqual(self.sw.stop(), 0)
+                else:
+                    self.sw.kill()
+                self.sw.start()
+                self.assertTrue(self.sw.call('control.show')['persist']['loaded'])
+                for n in names:
+                    after = self.sw.call('port.show', name=n)
+                    for k in ('socket', 'client', 'vlan', 'namespace', 'ips', 'mac'):
+                        self.assertEqual(after[k], before[n][k], (how, n, k))
+                # virtio-user in server mode accepts the reconnection when its link is
+                # polled (as in test_runtime.test_vswd_restart_keeps_vms)
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    peer.stats()
+                    if all(self.sw.call('port.show', name=n)['link'] == 'up' for n in names):
+                        break
+                    time.sleep(0.2)
+                self.sw.wait_link(names)
+                peer.clear()
+                peer.send(0, eth_frame(BCAST, pods[0][1], payload=b'after ' + how.encode()))
+                time.sleep(0.3)
+                got = [peer.recv(i) for i in range(2)]
+                self.assertEqual((got[0], len(got[1])), ([], 1), (how, got))
+        finally:
+            peer.close()
+        for p, mac in pods:
+            conf = self.with_devinfo(self.conf(vlan=2005), f'{p}.json', mac=mac)
+            rc, out, err = self.cni('DEL', conf, cid=f'restart{p}', uid=f'uid-{p}')
+            self.assertEqual(rc, 0, (out, err))
+        with open(state) as f:
+            self.assertEqual([p['name'] for p in json.load(f)['ports']
+                              if p['name'].startswith('net1-restart')], [])
+        # a state file vswd cannot read: it refuses to start and says which file
+        with open(state) as f:
+            good = f.read()
+        self.assertEqual(self.sw.stop(), 0)
+        with open(state, 'w') as f:
+            f.write('{"ports": [')
+        with self.assertRaises(RuntimeError) as cm:
+            self.sw.start(timeout=20)
+        self.assertIn('running-state.json', str(cm.exception))
+        with open(state, 'w') as f:
+            f.write(good)
+        self.sw.start()
 
 
 if __name__ == '__main__':
