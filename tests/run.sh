@@ -31,6 +31,7 @@ for t in tests/integration/test_*.py; do
 		env PYTHONPATH=tests/integration python3 -m unittest -v "$(basename "$t" .py)"
 done
 run vm/ping_vlans 900 tests/vm/ping_vlans.sh
+run vm/ping_cni 900 tests/vm/ping_cni.sh
 # The same daemon built with AddressSanitizer + UBSan: memory errors and leaks at exit fail
 # the run (the tests assert vswd exits 0 on SIGTERM).
 if [ -f build-asan/build.ninja ] || meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
