@@ -2,8 +2,8 @@
 /*
  * The running state across restarts (control.persist, README "Configuration"). After every
  * request that changed the switch, the lists of the running config (ports, static_macs,
- * networks, namespaces, policies) are written to <state_dir>/running-state.json, atomically
- * and fsync'd (vs_write_atomic), so that a port a client added (vsw-cni, an agent, vswctl)
+ * networks, namespaces; the policies in a file of their own, rewritten only when the set
+ * changed) are written to <state_dir>/running-*.json, atomically and fsync'd (vs_write_atomic), so that a port a client added (vsw-cni, an agent, vswctl)
  * survives a restart or a crash. At start, vswd takes those lists from the file instead of
  * the -c file's; the -c file keeps everything else (dpdk, workers, control, fdb...). Control
  * thread only.
@@ -16,7 +16,9 @@
 
 #include <jansson.h>
 
-#define VS_PERSIST_FILE "running-state.json"
+#define VS_PERSIST_PREFIX "running-"
+#define VS_PERSIST_FILE "running-state.json"	/* ports, static MACs, networks, namespaces */
+#define VS_PERSIST_POLICIES "running-policies.json"	/* the policies */
 
 struct vs_persist_stats {
 	uint64_t writes;	/* the file rewritten */
