@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* vsw-cni's commands: see cmd.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -231,8 +232,11 @@ int vs_cni_add(const struct vs_cni_conf *c, const struct vs_cni_env *env, const 
 		fresh = true;
 	}
 	json_decref(cached);
-	json_t *record = json_pack("{s:O, s:s, s:s}", "result", *result, "port", t.port,
-				   "socket", t.sock);
+	/* what DEL and GC need to undo it without the runtime's help */
+	json_t *record = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "result", *result,
+				   "port", t.port, "socket", t.sock, "dir", t.dir, "network",
+				   c->name, "containerID", env->container_id, "ifname",
+				   env->ifname, "deviceInfo", c->device_info_file);
 	int rc = record == NULL ? vs_cni_fail(e, VS_CNI_E_IO, "out of memory") :
 	         fresh ? write_json(t.cache, record, e) : 0;
 	json_decref(record);
@@ -338,6 +342,106 @@ int vs_cni_check(const struct vs_cni_conf *c, const struct vs_cni_env *env,
 	if (rc == 0 && c->ipam_type != NULL)
 		rc = vs_cni_ipam(env->path, c->ipam_type, "CHECK", conf_text, conf_len, &none, e);
 	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ GC */
+
+static bool valid_attachment(const json_t *valid, const char *cid, const char *ifname)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(valid, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "containerID")), cid) == 0 &&
+		    strcmp(json_string_value(json_object_get(v, "ifname")), ifname) == 0)
+			return true;
+	return false;
+}
+
+/* Undoes one recorded attachment that is no longer valid: port, lease (IPAM DEL as that
+ * container), device-info file, socket and directory, record. */
+static int collect(struct vs_conn *conn, const struct vs_cni_conf *c, const struct vs_cni_env *env,
+		   const char *text, size_t len, const json_t *rec, const char *path,
+		   struct vs_cni_err *e)
+{
+	const char *cid = json_string_value(json_object_get(rec, "containerID"));
+	const char *ifname = json_string_value(json_object_get(rec, "ifname"));
+	const char *port = json_string_value(json_object_get(rec, "port"));
+	if (port != NULL && port_del(conn, port, e) < 0)
+		return -1;
+	if (c->ipam_type != NULL) {
+		json_t *none;
+		setenv("CNI_COMMAND", "DEL", 1);	/* the IPAM plugin's view: DEL of that one */
+		setenv("CNI_CONTAINERID", cid, 1);
+		setenv("CNI_IFNAME", ifname, 1);
+		int rc = vs_cni_ipam(env->path, c->ipam_type, "DEL", text, len, &none, e);
+		setenv("CNI_COMMAND", "GC", 1);
+		unsetenv("CNI_CONTAINERID");
+		unsetenv("CNI_IFNAME");
+		if (rc < 0)
+			return -1;
+	}
+	const char *files[] = { json_string_value(json_object_get(rec, "deviceInfo")),
+				json_string_value(json_object_get(rec, "socket")) };
+	for (size_t i = 0; i < 2; i++)
+		if (files[i] != NULL)
+			remove_file(files[i]);
+	const char *dir = json_string_value(json_object_get(rec, "dir"));
+	if (dir != NULL)
+		rmdir(dir);
+	remove_file(path);
+	fprintf(stderr, "vsw-cni: GC: %s/%s (port %s) is no longer attached: removed\n", cid,
+		ifname, port ? port : "-");
+	return 0;
+}
+
+int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const char *conf_text,
+	      size_t conf_len, struct vs_cni_err *e)
+{
+	struct vs_conn conn;
+	DIR *d = opendir(c->state_dir);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : vs_cni_fail(e, VS_CNI_E_IO, "cannot read %s: %s",
+							 c->state_dir, strerror(errno));
+	if (vswd_open(c, &conn, e) < 0) {
+		closedir(d);
+		return -1;
+	}
+	/* The IPAM plugin gets a DEL per stale attachment, in a 1.0.0 config without the GC
+	 * key: DEL is the same in both versions, and IPAM plugins older than spec 1.1 (Debian
+	 * 12's containernetworking-plugins 1.1.1) refuse a 1.1.0 config. */
+	json_t *del = json_deep_copy(c->root);
+	json_object_set_new(del, "cniVersion", json_string("1.0.0"));
+	json_object_del(del, "cni.dev/valid-attachments");
+	char *del_text = json_dumps(del, JSON_COMPACT);
+	json_decref(del);
+	if (del_text == NULL) {
+		closedir(d);
+		vs_conn_close(&conn);
+		return vs_cni_fail(e, VS_CNI_E_IO, "out of memory");
+	}
+	(void)conf_text, (void)conf_len;
+	struct dirent *de;
+	int rc = 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char path[VS_CNI_PATH_MAX + 256];
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->state_dir, de->d_name);
+		json_t *rec = json_load_file(path, 0, NULL);
+		const char *net = json_string_value(json_object_get(rec, "network"));
+		const char *cid = json_string_value(json_object_get(rec, "containerID"));
+		const char *ifname = json_string_value(json_object_get(rec, "ifname"));
+		/* another network's attachments are that network's GC's business */
+		if (net != NULL && cid != NULL && ifname != NULL && strcmp(net, c->name) == 0 &&
+		    !valid_attachment(c->valid, cid, ifname))
+			rc = collect(&conn, c, env, del_text, strlen(del_text), rec, path, e);
+		json_decref(rec);
+	}
+	free(del_text);
+	closedir(d);
+	vs_conn_close(&conn);
+	return rc;
 }
 
 int vs_cni_status(const struct vs_cni_conf *c, struct vs_cni_err *e)

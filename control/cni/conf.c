@@ -7,7 +7,8 @@
 
 #include "control/cni/conf.h"
 
-const char *const vs_cni_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", NULL };
+const char *const vs_cni_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0",
+					 NULL };
 
 int vs_cni_fail(struct vs_cni_err *e, unsigned int code, const char *fmt, ...)
 {
@@ -31,7 +32,7 @@ bool vs_cni_version_ok(const char *v)
  * police_* / qos_* / mac_limit keys are port.add's, passed to vswd as they are. */
 static const char *const spec_keys[] = { "cniVersion", "name", "type", "capabilities",
 					 "runtimeConfig", "prevResult", "args", "ipam", "dns",
-					 NULL };
+					 "cni.dev/valid-attachments", NULL };
 static const char *const vsw_keys[] = { "vlan", "trunk", "mtu", "queues", "macspoofchk",
 					"ipspoofchk", "socketDir", "vswSocket", "stateDir", NULL };
 static const char *const int_args[] = { "police_rate", "police_burst", "police_peak_rate",
@@ -151,7 +152,7 @@ static int parse_version_name_type(struct vs_cni_conf *c, struct vs_cni_err *e)
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "cniVersion: required");
 	if (!vs_cni_version_ok(v))
 		return vs_cni_fail(e, VS_CNI_E_VERSION, "cniVersion %s: this plugin speaks "
-				   "0.3.0, 0.3.1, 0.4.0 and 1.0.0", v);
+				   "0.3.0, 0.3.1, 0.4.0, 1.0.0 and 1.1.0", v);
 	snprintf(c->version, sizeof(c->version), "%s", v);
 	if (name == NULL || name[0] == '\0' || strlen(name) >= sizeof(c->name))
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "name: required, at most %zu characters",
@@ -259,6 +260,16 @@ static int parse_runtime(struct vs_cni_conf *c, struct vs_cni_err *e)
 	if (c->macspoofchk && c->mac[0] == '\0')
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "macspoofchk needs the VM's MAC "
 				   "(runtimeConfig.mac: the network selection's \"mac\")");
+	json_t *valid = json_object_get(c->root, "cni.dev/valid-attachments"), *x;
+	size_t i;
+	if (valid != NULL && !json_is_array(valid))
+		return vs_cni_fail(e, VS_CNI_E_CONFIG, "cni.dev/valid-attachments: a list");
+	json_array_foreach(valid, i, x)
+		if (!json_is_string(json_object_get(x, "containerID")) ||
+		    !json_is_string(json_object_get(x, "ifname")))
+			return vs_cni_fail(e, VS_CNI_E_CONFIG, "cni.dev/valid-attachments[%zu]: "
+					   "{\"containerID\", \"ifname\"}", i);
+	c->valid = valid;
 	json_t *prev = json_object_get(c->root, "prevResult");
 	if (prev != NULL && !json_is_object(prev))
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "prevResult: an object");
@@ -385,6 +396,8 @@ int vs_cni_env_read(const char *(*get)(const char *name), struct vs_cni_env *env
 	env->path = get("CNI_PATH");
 	if (env->command == NULL)
 		return vs_cni_fail(e, VS_CNI_E_ENV, "CNI_COMMAND: not set");
+	if (env->path == NULL || env->path[0] == '\0')
+		env->path = "/opt/cni/bin";
 	bool add = strcmp(env->command, "ADD") == 0, check = strcmp(env->command, "CHECK") == 0;
 	if (!add && !check && strcmp(env->command, "DEL") != 0)
 		return 0;	/* VERSION, STATUS, GC need nothing more */
@@ -396,8 +409,6 @@ int vs_cni_env_read(const char *(*get)(const char *name), struct vs_cni_env *env
 				   "'/', ':' or spaces");
 	if ((add || check) && (env->netns == NULL || env->netns[0] == '\0'))
 		return vs_cni_fail(e, VS_CNI_E_ENV, "CNI_NETNS: required for %s", env->command);
-	if (env->path == NULL || env->path[0] == '\0')
-		env->path = "/opt/cni/bin";
 	if (parse_args(get("CNI_ARGS"), env, e) < 0)
 		return -1;
 	if (env->pod_uid[0] != '\0' && !id_ok(env->pod_uid))

@@ -59,6 +59,7 @@ struct vs_cni_conf {
 	char mac[18];		/* "" when the runtime gave none */
 	char device_info_file[VS_CNI_PATH_MAX];	/* "" when none */
 	json_t *prev_result;	/* owned; NULL when none */
+	const json_t *valid;	/* GC: cni.dev/valid-attachments (in root); NULL when none */
 	json_t *root;		/* the whole parsed config (owned) */
 };
 

@@ -100,9 +100,11 @@ int main(void)
 		rc = vs_cni_check(&c, &env, text, len, &e);
 	else if (strcmp(env.command, "STATUS") == 0)
 		rc = vs_cni_status(&c, &e);
+	else if (strcmp(env.command, "GC") == 0)
+		rc = vs_cni_gc(&c, &env, text, len, &e);
 	else
-		rc = vs_cni_fail(&e, VS_CNI_E_ENV, "CNI_COMMAND %s: ADD, DEL, CHECK, STATUS or "
-				 "VERSION", env.command);
+		rc = vs_cni_fail(&e, VS_CNI_E_ENV, "CNI_COMMAND %s: ADD, DEL, CHECK, STATUS, GC "
+				 "or VERSION", env.command);
 	int status = 0;
 	if (rc < 0) {
 		fprintf(stderr, "vsw-cni: %s %s/%s: %s\n", env.command,

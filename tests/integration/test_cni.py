@@ -55,7 +55,7 @@ class CniTest(unittest.TestCase):
 
     def cni(self, command, conf, cid='c0ffee0001', ifname='net1', uid='uid-a',
             ns='tenant-a', netns='/var/run/netns/pod', env=None):
-        e = {'CNI_COMMAND': command, 'CNI_CONTAINERID': cid, 'CNI_IFNAME': ifname,
+        e = {'CNI_COMMAND': command, 'CNI_CONTAINERID': cid or '', 'CNI_IFNAME': ifname or '',
              'CNI_PATH': CNI_PATH,
              'CNI_ARGS': f'IgnoreUnknown=1;K8S_POD_NAMESPACE={ns};K8S_POD_NAME=pod-{cid};'
                          f'K8S_POD_INFRA_CONTAINER_ID={cid};K8S_POD_UID={uid}',
@@ -196,6 +196,42 @@ class CniTest(unittest.TestCase):
         rc, out, _ = self.cni('NOPE', self.conf())
         self.assertEqual((rc, out['code']), (1, 4))
         self.assertEqual(os.listdir(self.pods) if os.path.isdir(self.pods) else [], [])
+
+    # ------------------------------------------------------------------ GC
+
+    def test_gc(self):
+        """GC (spec 1.1) removes this network's attachments that are not in
+        cni.dev/valid-attachments: port, lease, device-info, socket directory, record; a
+        valid one and another network's stay. A pod whose port vanished from vswd gets its
+        lease back too."""
+        net3 = lambda p: self.with_devinfo(self.conf(), f'gc-{p}.json')  # noqa: E731
+        for p in ('g1', 'g2', 'g3'):
+            rc, res, err = self.cni('ADD', net3(p), cid=f'gc{p}', uid=f'uid-gc{p}')
+            self.assertEqual(rc, 0, (res, err))
+        other = self.conf(vlan=2004)
+        rc, res, err = self.cni('ADD', other, cid='gcother', uid='uid-gcother')
+        self.assertEqual(rc, 0, (res, err))
+        self.sw.call('port.del', name='net1-gcg3')     # vanished behind the plugin's back
+        self.assertEqual(len(self.leases()), 3)
+        gc = dict(self.conf(), cniVersion='1.1.0', **{'cni.dev/valid-attachments': [
+            {'containerID': 'gcg1', 'ifname': 'net1'}]})
+        rc, out, err = self.cni('GC', gc, cid=None, ifname=None, netns=None,
+                                env={'CNI_CONTAINERID': '', 'CNI_IFNAME': ''})
+        self.assertEqual((rc, out), (0, None), err)
+        ports = self.ports()
+        self.assertIn('net1-gcg1', ports)
+        self.assertIn('net1-gcother', ports)
+        self.assertNotIn('net1-gcg2', ports)
+        self.assertEqual(len(self.leases()), 1)
+        self.assertEqual(len(self.leases('net-vlan2004')), 1)
+        self.assertFalse(os.path.exists(os.path.join(self.devinfo, 'gc-g2.json')))
+        self.assertTrue(os.path.exists(os.path.join(self.devinfo, 'gc-g1.json')))
+        self.assertEqual(sorted(os.listdir(self.pods)), ['uid-gcg1', 'uid-gcother'])
+        rc, out, err = self.cni('DEL', net3('g1'), cid='gcg1', uid='uid-gcg1')
+        self.assertEqual(rc, 0, (out, err))
+        rc, out, err = self.cni('DEL', other, cid='gcother', uid='uid-gcother')
+        self.assertEqual(rc, 0, (out, err))
+        self.assertEqual(os.listdir(self.state), [])
 
     # ------------------------------------------------------------------ repeated
 
