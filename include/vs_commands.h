@@ -216,7 +216,7 @@ static inline const struct vs_command_spec *vs_command_table(void)
 		VS_ARGS_END,
 	};
 	static const struct vs_arg_spec network_add_args[] = {
-		{ "name", VS_ARG_STR, true, "network (NetworkAttachmentDefinition) name, e.g. vlan2003" },
+		{ "name", VS_ARG_STR, true, "a NetworkAttachmentDefinition's namespace/name, e.g. tenant-a/net-vlan2003, or a cluster-wide name, e.g. vlan2003" },
 		{ "vlan", VS_ARG_UINT, true, "its VLAN" },
 		VS_ARGS_END,
 	};

@@ -34,6 +34,9 @@
 #define VS_PORT_IPS_MAX 8	/* addresses of one VM port */
 #define VS_NS_NAME_MAX 64	/* Kubernetes namespace name: 63 characters */
 #define VS_NETWORKS_MAX 256
+/* a network's name: a NetworkAttachmentDefinition's "namespace/name" (63 + 1 + 253), or a
+ * cluster-wide name of the config's own */
+#define VS_NET_NAME_MAX 320
 #define VS_NAMESPACES_MAX 256
 
 /* A set of VLAN ids 0..4095 as a bitmap. */

@@ -263,6 +263,54 @@ void vs_netpol_port_to_json(const struct vs_netpol_port *np, json_t *port)
 		json_object_set_new(port, "ip_spoofchk", json_true());
 }
 
+/* A Kubernetes object name (DNS-1123 subdomain): 1..253 of a-z 0-9 - ., alphanumeric at both
+ * ends. */
+static bool dns_subdomain_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      ((s[i] == '-' || s[i] == '.') && i > 0 && i + 1 < len)))
+			return false;
+	return true;
+}
+
+/* "namespace/name" (a NAD) or a bare DNS label (a cluster-wide name). */
+static bool network_name_ok(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	if (slash == NULL)
+		return dns_label_ok(s);
+	char ns[VS_NS_NAME_MAX];
+	size_t nl = (size_t)(slash - s);
+	if (nl >= sizeof(ns))
+		return false;
+	memcpy(ns, s, nl);
+	ns[nl] = '\0';
+	return dns_label_ok(ns) && dns_subdomain_ok(slash + 1, strlen(slash + 1));
+}
+
+int vs_network_resolve(const struct vs_network *nets, unsigned int n, const char *token,
+		       size_t len, const char *pol_ns)
+{
+	char q[VS_NET_NAME_MAX];
+	const char *slash = memchr(token, '/', len);
+	const char *base = slash ? slash + 1 : token;	/* the NAD's name */
+	size_t blen = len - (size_t)(base - token);
+	int qn = slash ? snprintf(q, sizeof(q), "%.*s", (int)len, token) :
+		 pol_ns ? snprintf(q, sizeof(q), "%s/%.*s", pol_ns, (int)len, token) : -1;
+	int found = -1;
+	for (unsigned int i = 0; i < n; i++) {
+		size_t l = strlen(nets[i].name);
+		if (qn > 0 && (size_t)qn == l && memcmp(nets[i].name, q, l) == 0)
+			return (int)i;	/* the NAD itself goes first */
+		if (l == blen && memcmp(nets[i].name, base, blen) == 0)
+			found = (int)i;	/* a cluster-wide name covers that NAD everywhere */
+	}
+	return found;
+}
+
 int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network *n,
 			 struct vs_err *e)
 {
@@ -270,10 +318,11 @@ int vs_network_from_json(const json_t *o, const char *prefix, struct vs_network 
 
 	const char *name = json_string_value(json_object_get(o, "name"));
 	json_int_t vlan = json_integer_value(json_object_get(o, "vlan"));
-	if (!dns_label_ok(name))
+	if (name == NULL || strlen(name) >= sizeof(n->name) || !network_name_ok(name))
 		return vs_err_set(e, EINVAL, VS_FIELD(f, prefix, "name"),
-				  "'%s': lower-case letters, digits and '-', at most %d characters",
-				  name, VS_NS_NAME_MAX - 1);
+				  "'%s': a NetworkAttachmentDefinition's namespace/name, or a "
+				  "cluster-wide name (lower-case letters, digits and '-', at most %d "
+				  "characters)", name ? name : "", VS_NS_NAME_MAX - 1);
 	if (vlan < VS_VLAN_MIN || vlan > VS_VLAN_MAX)
 		return vs_err_set(e, ERANGE, VS_FIELD(f, prefix, "vlan"), "%lld: VLAN is %d..%d",
 				  vlan, VS_VLAN_MIN, VS_VLAN_MAX);

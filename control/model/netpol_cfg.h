@@ -46,7 +46,7 @@ struct vs_netpol_port {
 
 /* A named VLAN domain: what a NetworkAttachmentDefinition stands for. */
 struct vs_network {
-	char name[VS_NS_NAME_MAX];
+	char name[VS_NET_NAME_MAX];	/* "namespace/nad-name", or a cluster-wide "name" */
 	uint16_t vlan;
 };
 
@@ -86,6 +86,14 @@ int vs_namespace_from_json(const json_t *o, const char *prefix, struct vs_namesp
 			   struct vs_err *e);
 json_t *vs_namespace_to_json(const struct vs_namespace *ns);
 json_t *vs_network_to_json(const struct vs_network *n);
+/* The network a policy-for entry (token, len) names for a policy of namespace pol_ns (NULL
+ * for the cluster-scoped kinds). The NAD it means is "ns/name" as written, or, for a bare
+ * "name", the policy's own namespace's "pol_ns/name" (as multi-networkpolicy reads it: two
+ * tenants' NADs of the same name stay apart). That NAD's network when vswd has it, else a
+ * cluster-wide network "name" (a config's own name, which covers the NAD of that name in
+ * every namespace). Returns its index, or -1. */
+int vs_network_resolve(const struct vs_network *nets, unsigned int n, const char *token,
+		       size_t len, const char *pol_ns);
 /* JSON arrays of n networks / namespaces. */
 json_t *vs_networks_to_json(const struct vs_network *nets, unsigned int n);
 json_t *vs_namespaces_to_json(const struct vs_namespace *nss, unsigned int n);

@@ -48,7 +48,7 @@ const char *vs_action_name(uint8_t action)
 }
 
 static int check_networks(const json_t *md, const struct vs_network *nets, unsigned int n_nets,
-			  bool required, struct vs_err *e)
+			  bool required, const char *pol_ns, struct vs_err *e)
 {
 	const char *f = "metadata.annotations." VS_POLICY_FOR;
 	json_t *an = json_object_get(md, "annotations");
@@ -65,13 +65,11 @@ static int check_networks(const json_t *md, const struct vs_network *nets, unsig
 	const char *name;
 	size_t nlen;
 	while ((s = vs_policy_for_next(s, &name, &nlen)) != NULL) {
-		unsigned int i;
-		for (i = 0; i < n_nets; i++)
-			if (strlen(nets[i].name) == nlen && memcmp(nets[i].name, name, nlen) == 0)
-				break;
-		if (i == n_nets)
-			return vs_err_set(e, ENOENT, f, "unknown network '%.*s' (see network.list)",
-					  (int)nlen, name);
+		if (vs_network_resolve(nets, n_nets, name, nlen, pol_ns) < 0)
+			return vs_err_set(e, ENOENT, f, "unknown network '%.*s'%s%s (see "
+					  "network.list)", (int)nlen, name,
+					  pol_ns && !memchr(name, '/', nlen) ? ": no NAD network in " : "",
+					  pol_ns && !memchr(name, '/', nlen) ? pol_ns : "");
 	}
 	return 0;
 }
@@ -86,10 +84,8 @@ const char *vs_policy_for_next(const char *s, const char **name, size_t *len)
 	size_t n = end ? (size_t)(end - s) : strlen(s);
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
-	/* "namespace/name" names a NetworkAttachmentDefinition; networks go by the NAD name */
-	const char *slash = memchr(s, '/', n);
-	*name = slash ? slash + 1 : s;
-	*len = n - (size_t)(*name - s);
+	*name = s;	/* "namespace/name" or "name": vs_network_resolve reads it */
+	*len = n;
 	return end ? end + 1 : s + strlen(s);
 }
 
@@ -118,7 +114,7 @@ static int check_metadata(const json_t *md, int k, const struct vs_network *nets
 	snprintf(id->name, sizeof(id->name), "%s", name);
 	if (k == VS_POL_NP)
 		snprintf(id->ns, sizeof(id->ns), "%s", ns != NULL ? ns : "default");
-	return check_networks(md, nets, n_nets, k == VS_POL_NP, e);
+	return check_networks(md, nets, n_nets, k == VS_POL_NP, k == VS_POL_NP ? id->ns : NULL, e);
 }
 
 static int check_np_spec(const json_t *spec, struct vs_err *e)

@@ -112,6 +112,15 @@ static bool port_is_pod(const struct vs_port_cfg *c)
 	return c->np.ns[0] != '\0' && c->type == VS_PORT_VHOST && c->mode == VS_MODE_ACCESS;
 }
 
+/* A MultiNetworkPolicy's namespace ("default" when unset); NULL for the cluster-scoped kinds. */
+static const char *pol_namespace(const json_t *pol)
+{
+	int kind = vs_policy_kind_parse(json_string_value(json_object_get(pol, "kind")));
+	const char *ns = json_string_value(json_object_get(json_object_get(pol, "metadata"),
+							   "namespace"));
+	return kind != VS_POL_NP ? NULL : ns != NULL ? ns : "default";
+}
+
 /* Whether the policy covers VLAN vid: its policy-for networks, or all when it has none. */
 static bool policy_on_vlan(const json_t *pol, const struct vs_inventory *inv, uint16_t vid)
 {
@@ -121,11 +130,12 @@ static bool policy_on_vlan(const json_t *pol, const struct vs_inventory *inv, ui
 	size_t nlen;
 	if (s == NULL)
 		return true;
-	while ((s = vs_policy_for_next(s, &name, &nlen)) != NULL)
-		for (unsigned int i = 0; i < inv->n_nets; i++)
-			if (inv->nets[i].vlan == vid && strlen(inv->nets[i].name) == nlen &&
-			    memcmp(inv->nets[i].name, name, nlen) == 0)
-				return true;
+	const char *ns = pol_namespace(pol);
+	while ((s = vs_policy_for_next(s, &name, &nlen)) != NULL) {
+		int i = vs_network_resolve(inv->nets, inv->n_nets, name, nlen, ns);
+		if (i >= 0 && inv->nets[i].vlan == vid)
+			return true;
+	}
 	return false;
 }
 

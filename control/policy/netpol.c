@@ -216,8 +216,12 @@ int vs_netpol_network_add(const struct vs_network *n, struct vs_err *e)
 	if (vs_np.n_networks == VS_NETWORKS_MAX)
 		return vs_err_set(e, ENOSPC, "args.name", "more than %d networks", VS_NETWORKS_MAX);
 	vs_np.networks[vs_np.n_networks++] = *n;
-	/* a new name changes nothing compiled: no policy can name it yet */
-	return 0;
+	/* A NAD's "ns/name" takes over from a cluster-wide "name" for the policies that name
+	 * that NAD (vs_network_resolve): compile again. */
+	int rc = strchr(n->name, '/') != NULL ? vs_change_commit(VS_CHANGE_POLICY, e) : 0;
+	if (rc < 0)
+		vs_np.n_networks--;
+	return rc;
 }
 
 static bool network_used(const char *name, struct vs_err *e)
@@ -230,8 +234,10 @@ static bool network_used(const char *name, struct vs_err *e)
 			continue;
 		const char *n;
 		size_t len;
+		const char *ns = vs_np.policies[i].id.kind == VS_POL_NP ? vs_np.policies[i].id.ns : NULL;
 		while ((s = vs_policy_for_next(s, &n, &len)) != NULL) {
-			if (len == strlen(name) && memcmp(n, name, len) == 0) {
+			int k = vs_network_resolve(vs_np.networks, vs_np.n_networks, n, len, ns);
+			if (k >= 0 && strcmp(vs_np.networks[k].name, name) == 0) {
 				vs_err_set(e, EBUSY, "args.name", "network '%s' is used by %s '%s'",
 					   name, vs_policy_kind_name(vs_np.policies[i].id.kind),
 					   vs_np.policies[i].id.name);

@@ -1340,6 +1340,69 @@ static void test_port_matters(void)
 	json_decref(pol);
 }
 
+/* policy-for names are namespaced: a bare name in a policy of namespace x is x's NAD, and
+ * two tenants' NADs of one name stay apart; a cluster-wide name covers every namespace's NAD
+ * of that name when there is no NAD network of its own. */
+static void test_network_resolve(void)
+{
+	static const char *const names[] = { "vlan2003", "x/net-a", "y/net-a", "x/vlan2003" };
+	struct vs_network nets[4];
+	struct vs_err e = { 0 };
+	for (unsigned int i = 0; i < 4; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "{'name': '%s', 'vlan': %u}", names[i], 2003 + i);
+		json_t *o = vs_test_json(text);
+		CU_ASSERT_EQUAL_FATAL(vs_network_from_json(o, "n", &nets[i], &e), 0);
+		json_decref(o);
+	}
+#define R(tok, ns) vs_network_resolve(nets, 4, tok, strlen(tok), ns)
+	CU_ASSERT_EQUAL(R("net-a", "x"), 1);
+	CU_ASSERT_EQUAL(R("net-a", "y"), 2);
+	CU_ASSERT_EQUAL(R("net-a", "z"), -1);	/* z has no NAD net-a, nor is there a cluster-wide one */
+	CU_ASSERT_EQUAL(R("y/net-a", "x"), 2);	/* another namespace's NAD, named so */
+	CU_ASSERT_EQUAL(R("net-a", NULL), -1);	/* a cluster-scoped kind names NADs in full */
+	CU_ASSERT_EQUAL(R("vlan2003", "y"), 0);	/* cluster-wide */
+	CU_ASSERT_EQUAL(R("z/vlan2003", "y"), 0);
+	CU_ASSERT_EQUAL(R("vlan2003", "x"), 3);	/* x's own NAD of that name goes first */
+	CU_ASSERT_EQUAL(R("x/vlan2003", NULL), 3);
+#undef R
+	static const char *const bad[] = { "X/net", "x/", "/net", "x/y/z", "x/-net", "x/net.",
+					   "a-very-long-namespace-name-that-is-longer-than-sixty"
+					   "-three-chars/n" };
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[160];
+		struct vs_network n;
+		snprintf(text, sizeof(text), "{'name': '%s', 'vlan': 5}", bad[i]);
+		json_t *o = vs_test_json(text);
+		CU_ASSERT_EQUAL(vs_network_from_json(o, "n", &n, &e), -EINVAL);
+		json_decref(o);
+	}
+	/* a policy of namespace z naming net-a is refused: z has no such network */
+	json_t *pol = vs_test_json(MNP_ON("z", "net-a", "'podSelector': {}"));
+	struct vs_policy_id id;
+	CU_ASSERT_EQUAL(vs_policy_check(pol, "p", nets, 4, &id, &e), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "no NAD network in z"));
+	json_decref(pol);
+	pol = vs_test_json(MNP_ON("y", "net-a", "'podSelector': {}"));
+	CU_ASSERT_EQUAL(vs_policy_check(pol, "p", nets, 4, &id, &e), 0);
+	json_decref(pol);
+
+	/* what it selects: x's net-a is VLAN 2004 (x/a@2004, slot 9), y's is 2003 (y/a, slot 7) */
+	struct vs_inventory two = *inventory();
+	struct vs_network tn[2] = { { "x/net-a", 2004 }, { "y/net-a", 2003 } };
+	uint16_t slots[VS_MAX_PORTS];
+	two.nets = tn;
+	two.n_nets = 2;
+	pol = vs_test_json(MNP_ON("x", "net-a", "'podSelector': {}"));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_selected(pol, &two, slots), 1);
+	CU_ASSERT_EQUAL(slots[0], 9);
+	json_decref(pol);
+	pol = vs_test_json(MNP_ON("y", "net-a", "'podSelector': {}"));
+	CU_ASSERT_EQUAL_FATAL(vs_policy_selected(pol, &two, slots), 1);
+	CU_ASSERT_EQUAL(slots[0], 7);
+	json_decref(pol);
+}
+
 /* ------------------------------------------------------------------ checking */
 
 struct bad_policy {
@@ -2498,6 +2561,7 @@ CU_ErrorCode vs_test_policy_suite(void)
 		{ "check a rule's prefix budget (fuzz)", test_check_prefix_budget },
 		{ "compile a full node's selector peers (fuzz)", test_compile_full_inventory },
 		{ "port matters to a policy (against the compiler)", test_port_matters },
+		{ "policy-for names resolve per namespace", test_network_resolve },
 		{ "check ids and paths", test_check_ids },
 		{ "flow parse IPv4", test_flow_ipv4 },
 		{ "flow parse IPv6", test_flow_ipv6 },
