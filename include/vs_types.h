@@ -28,8 +28,10 @@
 #define VS_MAC_LIMIT_MAX (1u << 24)
 
 /* Network policy inventory (issue #3) */
-#define VS_LABELS_MAX 16	/* labels per port or namespace */
-#define VS_LABEL_KEY_MAX 128	/* including the NUL */
+/* Kubernetes label keys are an optional DNS-subdomain prefix (253) '/' a name (63); KubeVirt
+ * and OpenShift VMs carry 20-30 labels (their virt-launcher pods more). */
+#define VS_LABELS_MAX 32	/* labels per port or namespace */
+#define VS_LABEL_KEY_MAX 320	/* 253 + 1 + 63, and the NUL */
 #define VS_LABEL_VAL_MAX 64	/* Kubernetes: 63 characters */
 #define VS_PORT_IPS_MAX 8	/* addresses of one VM port */
 #define VS_NS_NAME_MAX 64	/* Kubernetes namespace name: 63 characters */

@@ -58,6 +58,8 @@ static int vswd_call(struct vs_conn *conn, const char *cmd, json_t *args, const 
 	*reply = NULL;
 	if (result != NULL)
 		*result = NULL;
+	/* each request its own deadline: IPAM (up to VS_CNI_IPAM_TIMEOUT_S) may run between */
+	conn->deadline_ms = vs_now_ms() + (int64_t)(conn->timeout_s * 1000);
 	if (vs_conn_exchange(conn, cmd, args, reply) < 0)
 		return vs_cni_fail(e, VS_CNI_E_AGAIN, "vswd: %s", conn->err);
 	if (json_is_true(json_object_get(*reply, "ok"))) {
@@ -187,16 +189,29 @@ static int ensure_port(struct vs_conn *conn, const struct vs_cni_conf *c,
 	int rc = port_show(conn, t->port, &have, e);
 	if (rc < 0)
 		return -1;
+	json_t *ips = vs_cni_result_addresses(result);
 	if (rc == 0) {
 		const char *s = json_string_value(json_object_get(have, "socket"));
-		bool same = s != NULL && strcmp(s, t->sock) == 0;
+		bool ours = s != NULL && strcmp(s, t->sock) == 0;
+		/* the same addresses as this result: an earlier ADD of this attachment made it */
+		json_t *hips = json_object_get(have, "ips");
+		bool same = ours && (hips ? json_equal(hips, ips) : json_array_size(ips) == 0);
 		json_decref(have);
-		if (same)
+		if (!ours) {
+			json_decref(ips);
+			return vs_cni_fail(e, VS_CNI_E_CONFIG, "vswd already has a port %s for "
+					   "another socket (%s)", t->port, s ? s : "none");
+		}
+		if (same) {
+			json_decref(ips);
 			return 0;	/* ADD again: nothing to do */
-		return vs_cni_fail(e, VS_CNI_E_CONFIG, "vswd already has a port %s for another "
-				   "socket (%s)", t->port, s ? s : "none");
+		}
+		/* ours but not this result's (a retry after a lost reply): made again */
+		if (port_del(conn, t->port, e) < 0) {
+			json_decref(ips);
+			return -1;
+		}
 	}
-	json_t *ips = vs_cni_result_addresses(result);
 	json_t *args = vs_cni_port_add_args(c, env, t->port, t->sock, ips), *reply;
 	json_decref(ips);
 	if (args == NULL)
@@ -233,10 +248,10 @@ int vs_cni_add(const struct vs_cni_conf *c, const struct vs_cni_env *env, const 
 	}
 	json_decref(cached);
 	/* what DEL and GC need to undo it without the runtime's help */
-	json_t *record = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "result", *result,
-				   "port", t.port, "socket", t.sock, "dir", t.dir, "network",
-				   c->name, "containerID", env->container_id, "ifname",
-				   env->ifname, "deviceInfo", c->device_info_file);
+	json_t *record = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "result",
+				   *result, "port", t.port, "socket", t.sock, "dir", t.dir, "network",
+				   c->name, "config", c->digest, "containerID", env->container_id,
+				   "ifname", env->ifname, "deviceInfo", c->device_info_file);
 	int rc = record == NULL ? vs_cni_fail(e, VS_CNI_E_IO, "out of memory") :
 	         fresh ? write_json(t.cache, record, e) : 0;
 	json_decref(record);
@@ -253,7 +268,9 @@ int vs_cni_add(const struct vs_cni_conf *c, const struct vs_cni_env *env, const 
 			port_del(&conn, t.port, &ignored);
 	}
 	if (rc < 0) {
-		/* nothing half-applied: the lease and the record go with the failed ADD */
+		/* nothing half-applied: the port (made, or made with its reply lost), the lease
+		 * and the record go with the failed ADD */
+		port_del(&conn, t.port, &ignored);
 		ipam_del(c, env, conf_text, conf_len, &ignored);
 		remove_file(t.cache);
 		rmdir(t.dir);
@@ -275,15 +292,35 @@ int vs_cni_del(const struct vs_cni_conf *c, const struct vs_cni_env *env, const 
 	/* DEL of what is already gone succeeds (the spec); vswd down is "try again" */
 	if (target_of(c, env, &t, e) < 0 || vswd_open(c, &conn, e) < 0)
 		return -1;
-	int rc = port_del(&conn, t.port, e);
+	/* what ADD made, as its record says (DEL's environment may lack the pod UID or the
+	 * device-info path); else as derived from this DEL */
+	json_t *rec = json_load_file(t.cache, 0, NULL);
+	const char *rs = json_string_value(json_object_get(rec, "socket"));
+	const char *rd = json_string_value(json_object_get(rec, "dir"));
+	const char *ri = json_string_value(json_object_get(rec, "deviceInfo"));
+	const char *sock = rs ? rs : t.sock, *dir = rd ? rd : t.dir;
+	const char *devinfo = ri && ri[0] ? ri : c->device_info_file;
+	/* only a port on this attachment's socket is ours to delete */
+	json_t *have = NULL;
+	int rc = port_show(&conn, t.port, &have, e);
+	const char *hs = json_string_value(json_object_get(have, "socket"));
+	if (rc == 0 && hs != NULL && strcmp(hs, sock) == 0)
+		rc = port_del(&conn, t.port, e);
+	else if (rc == 0)
+		fprintf(stderr, "vsw-cni: DEL: port %s is on %s, not %s: left alone\n", t.port,
+			hs ? hs : "-", sock);
+	json_decref(have);
 	vs_conn_close(&conn);
-	if (rc < 0 || ipam_del(c, env, conf_text, conf_len, e) < 0)
+	if (rc < 0 || ipam_del(c, env, conf_text, conf_len, e) < 0) {
+		json_decref(rec);
 		return -1;
-	remove_file(c->device_info_file);
-	remove_file(t.sock);	/* QEMU's, left when it went first; the pod's directory is ours */
-	if (rmdir(t.dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
-		fprintf(stderr, "vsw-cni: cannot remove %s: %s\n", t.dir, strerror(errno));
+	}
+	remove_file(devinfo);
+	remove_file(sock);	/* QEMU's, left when it went first; the pod's directory is ours */
+	if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+		fprintf(stderr, "vsw-cni: cannot remove %s: %s\n", dir, strerror(errno));
 	remove_file(t.cache);
+	json_decref(rec);
 	return 0;
 }
 
@@ -361,8 +398,9 @@ static bool valid_attachment(const json_t *valid, const char *cid, const char *i
  * container), device-info file, socket and directory, record. */
 static int collect(struct vs_conn *conn, const struct vs_cni_conf *c, const struct vs_cni_env *env,
 		   const char *text, size_t len, const json_t *rec, const char *path,
-		   struct vs_cni_err *e)
+		   struct vs_cni_err *first)
 {
+	struct vs_cni_err mine, *e = first->code ? &mine : first;	/* keep the first error */
 	const char *cid = json_string_value(json_object_get(rec, "containerID"));
 	const char *ifname = json_string_value(json_object_get(rec, "ifname"));
 	const char *port = json_string_value(json_object_get(rec, "port"));
@@ -398,6 +436,8 @@ int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const c
 	      size_t conf_len, struct vs_cni_err *e)
 {
 	struct vs_conn conn;
+	if (c->valid == NULL)	/* without the list, everything would look stale */
+		return vs_cni_fail(e, VS_CNI_E_CONFIG, "GC needs cni.dev/valid-attachments");
 	DIR *d = opendir(c->state_dir);
 	if (d == NULL)
 		return errno == ENOENT ? 0 : vs_cni_fail(e, VS_CNI_E_IO, "cannot read %s: %s",
@@ -422,20 +462,23 @@ int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const c
 	(void)conf_text, (void)conf_len;
 	struct dirent *de;
 	int rc = 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
+	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		char path[VS_CNI_PATH_MAX + 256];
 		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", c->state_dir, de->d_name);
 		json_t *rec = json_load_file(path, 0, NULL);
-		const char *net = json_string_value(json_object_get(rec, "network"));
+		const char *net = json_string_value(json_object_get(rec, "config"));
 		const char *cid = json_string_value(json_object_get(rec, "containerID"));
 		const char *ifname = json_string_value(json_object_get(rec, "ifname"));
 		/* another network's attachments are that network's GC's business */
-		if (net != NULL && cid != NULL && ifname != NULL && strcmp(net, c->name) == 0 &&
-		    !valid_attachment(c->valid, cid, ifname))
-			rc = collect(&conn, c, env, del_text, strlen(del_text), rec, path, e);
+		/* another network's attachments (another config: two namespaces' NADs may share a
+		 * name) are that network's GC's business */
+		if (net != NULL && cid != NULL && ifname != NULL && strcmp(net, c->digest) == 0 &&
+		    !valid_attachment(c->valid, cid, ifname) &&
+		    collect(&conn, c, env, del_text, strlen(del_text), rec, path, e) < 0)
+			rc = -1;	/* the others are still collected; the first error is told */
 		json_decref(rec);
 	}
 	free(del_text);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* vsw-cni's network config, environment and port arguments: see conf.h. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,11 +246,11 @@ static int parse_runtime(struct vs_cni_conf *c, struct vs_cni_err *e)
 	if (rt != NULL && !json_is_object(rt))
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "runtimeConfig: an object");
 	if ((v = json_object_get(rt, "mac")) != NULL) {
-		unsigned int m[6];
-		char tail;
 		const char *s = json_string_value(v);
-		if (s == NULL || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3],
-					&m[4], &m[5], &tail) != 6 || strlen(s) != 17)
+		bool ok = s != NULL && strlen(s) == 17;
+		for (int i = 0; ok && i < 17; i++)	/* xx:xx:...: sscanf's %x takes signs too */
+			ok = i % 3 == 2 ? s[i] == ':' : isxdigit((unsigned char)s[i]) != 0;
+		if (!ok)
 			return vs_cni_fail(e, VS_CNI_E_CONFIG, "runtimeConfig.mac: "
 					   "xx:xx:xx:xx:xx:xx");
 		snprintf(c->mac, sizeof(c->mac), "%s", s);
@@ -257,6 +258,13 @@ static int parse_runtime(struct vs_cni_conf *c, struct vs_cni_err *e)
 	if (get_path(rt, "CNIDeviceInfoFile", c->device_info_file, sizeof(c->device_info_file),
 		     e) < 0)
 		return -1;
+	/* the plugin writes and, at DEL, removes it as root: only ever a *.json file (Multus
+	 * names them <dir>/<network>-<pod>.json) */
+	size_t dl = strlen(c->device_info_file);
+	if (dl > 0 && (dl < 6 || strcmp(c->device_info_file + dl - 5, ".json") != 0 ||
+		       c->device_info_file[dl - 6] == '/'))
+		return vs_cni_fail(e, VS_CNI_E_CONFIG, "runtimeConfig.CNIDeviceInfoFile: a .json "
+				   "file");
 	if (c->macspoofchk && c->mac[0] == '\0')
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "macspoofchk needs the VM's MAC "
 				   "(runtimeConfig.mac: the network selection's \"mac\")");
@@ -274,6 +282,26 @@ static int parse_runtime(struct vs_cni_conf *c, struct vs_cni_err *e)
 	if (prev != NULL && !json_is_object(prev))
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "prevResult: an object");
 	c->prev_result = json_incref(prev);
+	return 0;
+}
+
+/* FNV-1a 64 of the config with its keys sorted, less what varies per call. */
+static int make_digest(struct vs_cni_conf *c)
+{
+	static const char *const per_call[] = { "runtimeConfig", "prevResult", "args",
+						"cniVersion", "cni.dev/valid-attachments", NULL };
+	json_t *copy = json_deep_copy(c->root);
+	for (const char *const *k = per_call; copy != NULL && *k != NULL; k++)
+		json_object_del(copy, *k);
+	char *s = copy ? json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(copy);
+	if (s == NULL)
+		return -1;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	free(s);
+	snprintf(c->digest, sizeof(c->digest), "%016llx", (unsigned long long)h);
 	return 0;
 }
 
@@ -298,7 +326,8 @@ int vs_cni_conf_parse(const char *text, size_t len, struct vs_cni_conf *c, struc
 	    get_path(c->root, "socketDir", c->socket_dir, sizeof(c->socket_dir), e) < 0 ||
 	    get_path(c->root, "vswSocket", c->vsw_socket, sizeof(c->vsw_socket), e) < 0 ||
 	    get_path(c->root, "stateDir", c->state_dir, sizeof(c->state_dir), e) < 0 ||
-	    parse_runtime(c, e) < 0) {
+	    parse_runtime(c, e) < 0 ||
+	    (make_digest(c) < 0 && vs_cni_fail(e, VS_CNI_E_IO, "out of memory") < 0)) {
 		if (c->port_args == NULL)
 			vs_cni_fail(e, VS_CNI_E_IO, "out of memory");
 		vs_cni_conf_free(c);

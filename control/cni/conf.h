@@ -61,6 +61,9 @@ struct vs_cni_conf {
 	json_t *prev_result;	/* owned; NULL when none */
 	const json_t *valid;	/* GC: cni.dev/valid-attachments (in root); NULL when none */
 	json_t *root;		/* the whole parsed config (owned) */
+	/* the network's identity for GC: a digest of the config without what the runtime adds
+	 * per call (two namespaces' NADs may share a name, not usually a config) */
+	char digest[17];
 };
 
 /* Parses and checks the network config text; unknown keys are refused naming the key. On

@@ -5,6 +5,7 @@
  * (control/cni/cmd.c) and writes the result, or the spec's error object, on stdout; exit
  * status 0 or 1. Diagnostics go to stderr, which the runtime logs.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,9 @@ int main(void)
 	size_t len = 0;
 	int rc;
 
+	/* an IPAM plugin that exits without reading its stdin is an error it reports, not a
+	 * signal that kills this one before it can answer */
+	signal(SIGPIPE, SIG_IGN);
 	if (vs_cni_env_read(get_env, &env, &e) < 0)
 		return fail(NULL, &e);
 	char *text = read_stdin(&len);
@@ -92,7 +96,15 @@ int main(void)
 		return fail(NULL, &e);
 	}
 	json_t *result = NULL;
-	if (strcmp(env.command, "ADD") == 0)
+	/* CHECK came with 0.4.0, STATUS and GC with 1.1.0 */
+	bool old = strcmp(c.version, "0.4.0") < 0;	/* the versions compare as strings */
+	if ((strcmp(env.command, "CHECK") == 0 && old) ||
+	    ((strcmp(env.command, "GC") == 0 || strcmp(env.command, "STATUS") == 0) &&
+	     strcmp(c.version, "1.1.0") < 0))
+		rc = vs_cni_fail(&e, VS_CNI_E_VERSION, "%s needs cniVersion %s or later, not %s",
+				 env.command, strcmp(env.command, "CHECK") == 0 ? "0.4.0" : "1.1.0",
+				 c.version);
+	else if (strcmp(env.command, "ADD") == 0)
 		rc = vs_cni_add(&c, &env, text, len, &result, &e);
 	else if (strcmp(env.command, "DEL") == 0)
 		rc = vs_cni_del(&c, &env, text, len, &e);

@@ -134,7 +134,6 @@ void vs_persist_save(void)
 {
 	if (!vs_st.cfg->control.persist)
 		return;
-	save_policies();
 	/* the lists without the policies: what vs_core_running_config has, minus those */
 	json_t *run = vs_core_running_config(), *out = json_object();
 	for (const char *const *k = lists; *k != NULL; k++)
@@ -151,14 +150,18 @@ void vs_persist_save(void)
 	if (last != NULL && strcmp(last, text) == 0) {
 		vs_persist_stats.unchanged++;	/* counters cleared, MACs flushed, ... */
 		free(text);
+		save_policies();
 		return;
 	}
+	/* the state first, the policies after it, and only then: a policy never names a
+	 * network the state file lacks (network.del refuses a network in use) */
 	if (write_file(VS_PERSIST_FILE, text) < 0) {
 		free(text);
 		return;
 	}
 	free(last);
 	last = text;
+	save_policies();
 }
 
 void vs_persist_free(void)

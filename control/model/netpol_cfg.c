@@ -33,6 +33,13 @@ static int label_add(struct vs_labels *l, const char *k, size_t klen, const char
 		if (!label_char(k[i], true))
 			return vs_err_set(e, EINVAL, field, "label key '%.*s': bad character '%c'",
 					  (int)klen, k, k[i]);
+	/* prefix/name: the prefix at most 253 characters, the name 1..63 (Kubernetes) */
+	const char *slash = memchr(k, '/', klen);
+	size_t plen = slash ? (size_t)(slash - k) : 0, nlen = slash ? klen - plen - 1 : klen;
+	if ((slash && (plen == 0 || plen > 253 || memchr(slash + 1, '/', nlen) != NULL)) ||
+	    nlen == 0 || nlen > 63)
+		return vs_err_set(e, EINVAL, field, "label key '%.*s': [prefix/]name, the prefix "
+				  "at most 253 characters, the name 1..63", (int)klen, k);
 	for (size_t i = 0; i < vlen; i++)
 		if (!label_char(v[i], false))
 			return vs_err_set(e, EINVAL, field, "label '%.*s': bad character '%c' in value",
@@ -305,7 +312,8 @@ int vs_network_resolve(const struct vs_network *nets, unsigned int n, const char
 		size_t l = strlen(nets[i].name);
 		if (qn > 0 && (size_t)qn == l && memcmp(nets[i].name, q, l) == 0)
 			return (int)i;	/* the NAD itself goes first */
-		if (l == blen && memcmp(nets[i].name, base, blen) == 0)
+		if (l == blen && memcmp(nets[i].name, base, blen) == 0 &&
+		    memchr(base, '/', blen) == NULL)
 			found = (int)i;	/* a cluster-wide name covers that NAD everywhere */
 	}
 	return found;

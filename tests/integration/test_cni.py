@@ -174,6 +174,9 @@ class CniTest(unittest.TestCase):
             (dict(self.conf(), socketDir='/' + 'd' * 100), None, 7, 'Unix socket path'),
             (dict(self.conf(), macspoofchk=True), None, 7, 'runtimeConfig.mac'),
             (dict(self.conf(), police_rate='fast'), None, 7, 'police_rate'),
+            (dict(self.conf(), runtimeConfig={'mac': '-1:-1:-1:-1:-1:-1'}), None, 7, 'mac'),
+            (dict(self.conf(), runtimeConfig={'CNIDeviceInfoFile': '/etc/crontab'}), None, 7,
+             'CNIDeviceInfoFile'),
             # vswd refuses: a socket outside its socket_dirs (after IPAM: the lease goes back)
             (dict(self.conf(), socketDir='/tmp/not-vsw-dirs'), None, 7, 'vswd refused'),
             # vswd not there: try again later
@@ -195,6 +198,14 @@ class CniTest(unittest.TestCase):
         self.assertEqual((rc, out['code']), (1, 4))
         rc, out, _ = self.cni('NOPE', self.conf())
         self.assertEqual((rc, out['code']), (1, 4))
+        # CHECK came with 0.4.0, GC with 1.1.0; GC without its list would remove everything
+        rc, out, _ = self.cni('CHECK', dict(self.conf(), cniVersion='0.3.1', prevResult={}))
+        self.assertEqual((rc, out['code']), (1, 1))
+        rc, out, _ = self.cni('GC', dict(self.conf(), cniVersion='1.0.0'))
+        self.assertEqual((rc, out['code']), (1, 1))
+        rc, out, _ = self.cni('GC', dict(self.conf(), cniVersion='1.1.0'))
+        self.assertEqual((rc, out['code']), (1, 7))
+        self.assertIn('valid-attachments', out['msg'])
         self.assertEqual(os.listdir(self.pods) if os.path.isdir(self.pods) else [], [])
 
     # ------------------------------------------------------------------ GC
@@ -227,11 +238,23 @@ class CniTest(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.devinfo, 'gc-g2.json')))
         self.assertTrue(os.path.exists(os.path.join(self.devinfo, 'gc-g1.json')))
         self.assertEqual(sorted(os.listdir(self.pods)), ['uid-gcg1', 'uid-gcother'])
-        rc, out, err = self.cni('DEL', net3('g1'), cid='gcg1', uid='uid-gcg1')
+        self.assertEqual(len([f for f in os.listdir(self.state)]), 2)
+        # a NAD of the same name in another namespace with another config is not this
+        # network: GC of that one leaves these alone
+        twin = dict(self.conf(), vlan=2005)
+        rc, out, err = self.cni('GC', dict(twin, cniVersion='1.1.0',
+                                           **{'cni.dev/valid-attachments': []}),
+                                cid=None, ifname=None, netns=None)
+        self.assertEqual((rc, out), (0, None), err)
+        self.assertIn('net1-gcg1', self.ports())
+        # DEL without the pod UID in CNI_ARGS (some runtimes): the record says where
+        rc, out, err = self.cni('DEL', net3('g1'), cid='gcg1', uid='')
         self.assertEqual(rc, 0, (out, err))
+        self.assertNotIn('net1-gcg1', self.ports())
         rc, out, err = self.cni('DEL', other, cid='gcother', uid='uid-gcother')
         self.assertEqual(rc, 0, (out, err))
         self.assertEqual(os.listdir(self.state), [])
+        self.assertEqual(os.listdir(self.pods), [])
 
     # ------------------------------------------------------------------ repeated
 

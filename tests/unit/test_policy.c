@@ -1161,7 +1161,7 @@ static void test_compile_priority_order(void)
 
 /*
  * Regression test, was a bug (control/model/policy_compile.c:80, ns_labels, the `out->n < VS_LABELS_MAX` guard): a namespace
- * with the full VS_LABELS_MAX (16) labels, which namespace.set accepts, does not get the
+ * with the full VS_LABELS_MAX (32) labels, which namespace.set accepts, does not get the
  * kubernetes.io/metadata.name label every Kubernetes namespace has, so a selector on it
  * silently stops matching. Input: namespace y with 16 labels l0..l15, an ANP Deny from
  * namespaces {kubernetes.io/metadata.name: y}. Expected: y/a's addresses denied (2 entries);
@@ -2282,7 +2282,13 @@ static void test_labels_parse(void)
 		{ "5", EINVAL },
 		{ "'a=0123456789012345678901234567890123456789012345678901234567890123'", EINVAL },
 		{ "'l0=v,l1=v,l2=v,l3=v,l4=v,l5=v,l6=v,l7=v,l8=v,l9=v,l10=v,l11=v,l12=v,l13=v,"
-		  "l14=v,l15=v,l16=v'", E2BIG },
+		  "l14=v,l15=v,l16=v,l17=v,l18=v,l19=v,l20=v,l21=v,l22=v,l23=v,l24=v,l25=v,"
+		  "l26=v,l27=v,l28=v,l29=v,l30=v,l31=v,l32=v'", E2BIG },
+		{ "'/a=b'", EINVAL },	/* empty prefix */
+		{ "'p/=b'", EINVAL },	/* empty name */
+		{ "'a/b/c=d'", EINVAL },	/* two slashes */
+		/* a 64-character name */
+		{ "'n123456789012345678901234567890123456789012345678901234567890123=v'", EINVAL },
 	};
 	struct vs_labels l, keep;
 	struct vs_err e = { 0 };
@@ -2298,6 +2304,26 @@ static void test_labels_parse(void)
 	CU_ASSERT_STRING_EQUAL(l.l[1].val, "d");
 	CU_ASSERT_STRING_EQUAL(vs_labels_get(&l, "c"), "d");
 	CU_ASSERT_PTR_NULL(vs_labels_get(&l, "b"));
+
+	/* what real objects carry: a 253-character prefix with a 63-character name, and the
+	 * 30 labels of a KubeVirt VM's launcher pod */
+	{
+		char key[320], k[64], val[64];
+		memset(key, 'p', 253);
+		key[253] = '/';
+		memset(key + 254, 'n', 63);
+		key[317] = '\0';
+		v = json_pack("{s:s}", key, "v");
+		for (int i = 1; i < 30; i++) {
+			snprintf(k, sizeof(k), "vm.kubevirt.io/label-%d", i);
+			snprintf(val, sizeof(val), "value-%d", i);
+			json_object_set_new(v, k, json_string(val));
+		}
+		CU_ASSERT_EQUAL(vs_labels_parse(v, &l, "args.labels", &e), 0);
+		json_decref(v);
+		CU_ASSERT_EQUAL(l.n, 30);
+		CU_ASSERT_STRING_EQUAL(vs_labels_get(&l, key), "v");
+	}
 
 	v = any_json("{'app.kubernetes.io/name': 'web', 'tier': '', 'v': 'A_b-1.2'}");
 	CU_ASSERT_EQUAL(vs_labels_parse(v, &l, "args.labels", &e), 0);
