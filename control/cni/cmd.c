@@ -144,6 +144,21 @@ static int make_dirs(const char *path, struct vs_cni_err *e)
 	}
 }
 
+/* The pod's directory to QEMU's user: opened without following a link, then fchown'd. */
+static int give_dir(const char *dir, uint32_t uid, uint32_t gid, struct vs_cni_err *e)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, (uid_t)uid, (gid_t)gid) < 0 || fchmod(fd, 0750) < 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return vs_cni_fail(e, VS_CNI_E_IO, "cannot give %s to %u:%u: %s", dir, uid, gid,
+				   strerror(err));
+	}
+	close(fd);
+	return 0;
+}
+
 static void remove_file(const char *path)
 {
 	if (path[0] != '\0' && unlink(path) < 0 && errno != ENOENT)
@@ -257,6 +272,8 @@ int vs_cni_add(const struct vs_cni_conf *c, const struct vs_cni_env *env, const 
 	json_decref(record);
 	if (rc == 0)
 		rc = make_dirs(t.dir, e);
+	if (rc == 0 && c->dir_owner)
+		rc = give_dir(t.dir, c->dir_uid, c->dir_gid, e);
 	if (rc == 0)
 		rc = ensure_port(&conn, c, env, &t, *result, e);
 	if (rc == 0 && c->device_info_file[0] != '\0') {

@@ -35,7 +35,8 @@ static const char *const spec_keys[] = { "cniVersion", "name", "type", "capabili
 					 "runtimeConfig", "prevResult", "args", "ipam", "dns",
 					 "cni.dev/valid-attachments", NULL };
 static const char *const vsw_keys[] = { "vlan", "trunk", "mtu", "queues", "macspoofchk",
-					"ipspoofchk", "socketDir", "vswSocket", "stateDir", NULL };
+					"ipspoofchk", "socketDir", "socketDirOwner", "vswSocket",
+					"stateDir", NULL };
 static const char *const int_args[] = { "police_rate", "police_burst", "police_peak_rate",
 					"police_peak_burst", "qos_rate", "qos_queue", "mac_limit",
 					NULL };
@@ -225,6 +226,33 @@ static int parse_port(struct vs_cni_conf *c, struct vs_cni_err *e)
 	return 0;
 }
 
+/* socketDirOwner: "UID:GID", numbers (the plugin has no user database of the pod's). */
+static int parse_owner(struct vs_cni_conf *c, struct vs_cni_err *e)
+{
+	json_t *v = json_object_get(c->root, "socketDirOwner");
+	if (v == NULL)
+		return 0;
+	const char *s = json_string_value(v);
+	unsigned long u = 0, g = 0;
+	char *end = NULL;
+	bool ok = s != NULL && *s >= '0' && *s <= '9';
+	if (ok) {
+		u = strtoul(s, &end, 10);
+		ok = *end == ':' && end[1] >= '0' && end[1] <= '9';
+	}
+	if (ok) {
+		g = strtoul(end + 1, &end, 10);
+		ok = *end == '\0' && u < 0xffffffffUL && g < 0xffffffffUL;
+	}
+	if (!ok)
+		return vs_cni_fail(e, VS_CNI_E_CONFIG, "socketDirOwner: \"UID:GID\", numbers "
+				   "(KubeVirt's QEMU: \"107:107\")");
+	c->dir_owner = true;
+	c->dir_uid = (uint32_t)u;
+	c->dir_gid = (uint32_t)g;
+	return 0;
+}
+
 /* ipam.type is looked up in CNI_PATH: a bare file name. */
 static int parse_ipam(struct vs_cni_conf *c, struct vs_cni_err *e)
 {
@@ -323,6 +351,7 @@ int vs_cni_conf_parse(const char *text, size_t len, struct vs_cni_conf *c, struc
 	c->port_args = json_object();
 	if (c->port_args == NULL || check_keys(c->root, e) < 0 ||
 	    parse_version_name_type(c, e) < 0 || parse_port(c, e) < 0 || parse_ipam(c, e) < 0 ||
+	    parse_owner(c, e) < 0 ||
 	    get_path(c->root, "socketDir", c->socket_dir, sizeof(c->socket_dir), e) < 0 ||
 	    get_path(c->root, "vswSocket", c->vsw_socket, sizeof(c->vsw_socket), e) < 0 ||
 	    get_path(c->root, "stateDir", c->state_dir, sizeof(c->state_dir), e) < 0 ||

@@ -53,6 +53,10 @@ struct vs_cni_conf {
 	bool macspoofchk;
 	const char *ipam_type;	/* NULL: no IPAM (points into the parsed config) */
 	char socket_dir[VS_CNI_PATH_MAX];
+	/* socketDirOwner "UID:GID": the pod's socket directory is given to them, mode 0750, so
+	 * that a non-root QEMU (KubeVirt's virt-launcher: 107:107) can create its socket */
+	bool dir_owner;
+	uint32_t dir_uid, dir_gid;
 	char vsw_socket[VS_CNI_SUN_PATH_MAX];
 	char state_dir[VS_CNI_PATH_MAX];
 	/* runtimeConfig */

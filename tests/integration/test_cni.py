@@ -133,6 +133,18 @@ class CniTest(unittest.TestCase):
         rc, out, err = self.cni('CHECK', dict(conf, prevResult=res))
         self.assertEqual((rc, out['code']), (1, 3), out)
 
+    def test_socket_dir_owner(self):
+        """socketDirOwner: the pod's socket directory belongs to QEMU's user (KubeVirt runs
+        it as 107), mode 0750; DEL removes it."""
+        conf = dict(self.conf(), socketDirOwner='107:108')
+        rc, res, err = self.cni('ADD', conf, cid='owner00001', uid='uid-owner')
+        self.assertEqual(rc, 0, (res, err))
+        st = os.stat(os.path.join(self.pods, 'uid-owner'))
+        self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o777), (107, 108, 0o750))
+        rc, out, err = self.cni('DEL', conf, cid='owner00001', uid='uid-owner')
+        self.assertEqual(rc, 0, (out, err))
+        self.assertFalse(os.path.exists(os.path.join(self.pods, 'uid-owner')))
+
     def test_static_ipam_and_versions(self):
         """The static IPAM plugin, a trunk port, and a 0.4.0 config answered in 0.4.0."""
         conf = self.conf(ipam={'type': 'static', 'addresses': [
@@ -174,6 +186,7 @@ class CniTest(unittest.TestCase):
             (dict(self.conf(), socketDir='/' + 'd' * 100), None, 7, 'Unix socket path'),
             (dict(self.conf(), macspoofchk=True), None, 7, 'runtimeConfig.mac'),
             (dict(self.conf(), police_rate='fast'), None, 7, 'police_rate'),
+            (dict(self.conf(), socketDirOwner='qemu'), None, 7, 'socketDirOwner'),
             (dict(self.conf(), runtimeConfig={'mac': '-1:-1:-1:-1:-1:-1'}), None, 7, 'mac'),
             (dict(self.conf(), runtimeConfig={'CNIDeviceInfoFile': '/etc/crontab'}), None, 7,
              'CNIDeviceInfoFile'),
