@@ -14,7 +14,6 @@ another pod (so the new pod is selected by nothing: no recompile). Prints median
 ranges; --record appends them to perf/RESULTS.md."""
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -149,17 +148,10 @@ def main():
     table = '\n'.join(['| policy | what | median ms | min-max ms |', '|---|---|---:|---:|'] + rows)
     print(table)
     if a.record:
-        rev = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'],
-                             capture_output=True, text=True).stdout.strip() or 'unknown'
-        dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '-uno'],
-                               capture_output=True, text=True).stdout.strip()
-        now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
-        with open(os.path.join(ROOT, 'perf', 'RESULTS.md'), 'a') as f:
-            f.write(f'\n## {now} — {rev}{" (dirty)" if dirty else ""}: vsw-cni ADD to first '
-                    f'frame, ADD/DEL (perf/cni.py)\n\nhost-local IPAM, control.persist on, '
-                    f'{a.repeat} pods timed one by one, then {a.pods} ADD+DEL in a row.\n\n'
-                    f'{table}\n')
-
+        from results import record
+        record('vsw-cni ADD to first frame, ADD/DEL (perf/cni.py)',
+               f'host-local IPAM, control.persist on, {a.repeat} pods timed one by one, then '
+               f'{a.pods} ADD+DEL in a row.\n\n{table}')
 
 if __name__ == '__main__':
     main()

@@ -14,11 +14,9 @@ No traffic is needed: what is measured is the control path (compile, rte_acl bui
 publish and RCU grace period)."""
 
 import argparse
-import datetime
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -95,17 +93,10 @@ def main():
     table = '\n'.join([head] + rows)
     print(table)
     if a.record:
-        rev = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'],
-                             capture_output=True, text=True).stdout.strip() or 'unknown'
-        dirty = subprocess.run(['git', '-C', ROOT, 'status', '--porcelain', '-uno'],
-                               capture_output=True, text=True).stdout.strip()
-        now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
-        with open(os.path.join(ROOT, 'perf', 'RESULTS.md'), 'a') as f:
-            f.write(f'\n## {now} — {rev}{" (dirty)" if dirty else ""}: port changes with '
-                    f'{a.rules} rules loaded (perf/port_change.py)\n\n'
-                    f'Round trip of each control request, {a.repeat} times; the policy '
-                    f'compiles to {entries} ACL entries.\n\n{table}\n')
-
+        from results import record
+        record(f'port changes with {a.rules} rules loaded (perf/port_change.py)',
+               f'Round trip of each control request, {a.repeat} times; the policy compiles '
+               f'to {entries} ACL entries.\n\n{table}')
 
 if __name__ == '__main__':
     main()

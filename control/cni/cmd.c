@@ -99,7 +99,9 @@ static int port_del(struct vs_conn *conn, const char *name, struct vs_cni_err *e
 
 /* ------------------------------------------------------------------ files */
 
-/* Writes j to path atomically (a temporary file beside it, fsync'd, renamed). */
+/* Writes j to path atomically (a temporary file beside it, fsync'd, renamed). Not vswd's
+ * vs_write_atomic (control/core/safe_fs.c): that one logs through DPDK and opens below a
+ * directory vswd resolved at start; this binary links neither. */
 static int write_json(const char *path, const json_t *j, struct vs_cni_err *e)
 {
 	char tmp[VS_CNI_PATH_MAX + 8];
@@ -449,8 +451,7 @@ static int collect(struct vs_conn *conn, const struct vs_cni_conf *c, const stru
 	return 0;
 }
 
-int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const char *conf_text,
-	      size_t conf_len, struct vs_cni_err *e)
+int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, struct vs_cni_err *e)
 {
 	struct vs_conn conn;
 	if (c->valid == NULL)	/* without the list, everything would look stale */
@@ -476,7 +477,6 @@ int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const c
 		vs_conn_close(&conn);
 		return vs_cni_fail(e, VS_CNI_E_IO, "out of memory");
 	}
-	(void)conf_text, (void)conf_len;
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) != NULL) {

@@ -23,7 +23,6 @@ int vs_cni_check(const struct vs_cni_conf *c, const struct vs_cni_env *env,
 int vs_cni_status(const struct vs_cni_conf *c, struct vs_cni_err *e);
 /* GC (spec 1.1): every attachment of this network the plugin recorded that is not in
  * cni.dev/valid-attachments is removed as DEL would (port, lease, files). */
-int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, const char *conf_text,
-	      size_t conf_len, struct vs_cni_err *e);
+int vs_cni_gc(const struct vs_cni_conf *c, const struct vs_cni_env *env, struct vs_cni_err *e);
 
 #endif

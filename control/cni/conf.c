@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "control/cni/conf.h"
+#include "control/model/allow.h"
 
 const char *const vs_cni_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0",
 					 NULL };
@@ -74,7 +75,8 @@ static int get_bool(const json_t *root, const char *key, bool *out, struct vs_cn
 	return 1;
 }
 
-/* An absolute path without "." or ".." components, into out. */
+/* A clean absolute path (vswd's own rule, vs_path_check: no ., .., //, control
+ * characters), into out. */
 static int get_path(const json_t *root, const char *key, char *out, size_t len,
 		    struct vs_cni_err *e)
 {
@@ -82,11 +84,10 @@ static int get_path(const json_t *root, const char *key, char *out, size_t len,
 	if (v == NULL)
 		return 0;
 	const char *s = json_string_value(v);
-	if (s == NULL || s[0] != '/' || strstr(s, "/./") != NULL || strstr(s, "/../") != NULL ||
-	    (strlen(s) >= 2 && strcmp(s + strlen(s) - 2, "/.") == 0) ||
-	    (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0))
-		return vs_cni_fail(e, VS_CNI_E_CONFIG, "%s: an absolute path without . or ..",
-				   key);
+	struct vs_err pe;
+	if (s == NULL || vs_path_check(s, key, &pe) < 0)
+		return vs_cni_fail(e, VS_CNI_E_CONFIG, "%s: %s", key,
+				   s ? pe.msg : "an absolute path");
 	if (strlen(s) >= len)
 		return vs_cni_fail(e, VS_CNI_E_CONFIG, "%s: longer than %zu characters", key,
 				   len - 1);

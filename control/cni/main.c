@@ -113,7 +113,7 @@ int main(void)
 	else if (strcmp(env.command, "STATUS") == 0)
 		rc = vs_cni_status(&c, &e);
 	else if (strcmp(env.command, "GC") == 0)
-		rc = vs_cni_gc(&c, &env, text, len, &e);
+		rc = vs_cni_gc(&c, &env, &e);	/* IPAM gets its own 1.0.0 DEL config */
 	else
 		rc = vs_cni_fail(&e, VS_CNI_E_ENV, "CNI_COMMAND %s: ADD, DEL, CHECK, STATUS, GC "
 				 "or VERSION", env.command);

@@ -16,23 +16,10 @@ SHARED=$ROOT/../shared/vm
 
 BUILD=${VSW_BUILD:-$ROOT/build}
 CNI_BIN=/usr/lib/cni
-TMP=$(mktemp -d /tmp/vswcnivm.XXXXXX)
-export VMH_RUN=$TMP/vmh
-mkdir -p "$VMH_RUN" "$TMP/devinfo"
-VSWD_PID=
-
-cleanup() {
-	vmh_stop_all
-	if [ -n "$VSWD_PID" ] && kill -0 "$VSWD_PID" 2>/dev/null; then
-		kill -TERM "$VSWD_PID"
-		for _ in $(seq 100); do kill -0 "$VSWD_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$VSWD_PID" 2>/dev/null
-	fi
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/vm/vswd.sh
+. "$ROOT/tests/vm/vswd.sh"
+vsw_vm_init vswcnivm
+mkdir -p "$TMP/devinfo"
 
 [ -x "$CNI_BIN/host-local" ] || { echo "FAIL: containernetworking-plugins missing (tests/deps.sh)"; exit 1; }
 vmh_host_packages || exit 1
@@ -49,10 +36,7 @@ cat >"$TMP/vsw.json" <<JSON
   "ports": []
 }
 JSON
-"$BUILD/control/vswd" -c "$TMP/vsw.json" >"$TMP/vswd.log" 2>&1 &
-VSWD_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/vswd.sock" ] && break; sleep 0.1; done
-[ -S "$TMP/vswd.sock" ] || { echo "FAIL: vswd did not start"; cat "$TMP/vswd.log"; exit 1; }
+vsw_vm_vswd
 
 # conf VM VLAN IPAM-JSON: the NetworkAttachmentDefinition's config, with the runtimeConfig
 # Multus adds (the VM's MAC from the network selection, the device-info file path)

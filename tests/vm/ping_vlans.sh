@@ -13,23 +13,9 @@ SHARED=$ROOT/../shared/vm
 . "$SHARED/lib.sh"
 
 BUILD=${VSW_BUILD:-$ROOT/build}
-TMP=$(mktemp -d /tmp/vswvm.XXXXXX)
-export VMH_RUN=$TMP/vmh
-mkdir -p "$VMH_RUN"
-VSWD_PID=
-
-cleanup() {
-	vmh_stop_all
-	if [ -n "$VSWD_PID" ] && kill -0 "$VSWD_PID" 2>/dev/null; then
-		kill -TERM "$VSWD_PID"
-		for _ in $(seq 100); do kill -0 "$VSWD_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$VSWD_PID" 2>/dev/null
-	fi
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/vm/vswd.sh
+. "$ROOT/tests/vm/vswd.sh"
+vsw_vm_init vswvm
 
 vmh_host_packages || exit 1
 vmh_ensure_image || exit 1
@@ -48,10 +34,7 @@ cat >"$TMP/vsw.json" <<JSON
   ]
 }
 JSON
-"$BUILD/control/vswd" -c "$TMP/vsw.json" >"$TMP/vswd.log" 2>&1 &
-VSWD_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/vswd.sock" ] && break; sleep 0.1; done
-[ -S "$TMP/vswd.sock" ] || { echo "FAIL: vswd did not start"; cat "$TMP/vswd.log"; exit 1; }
+vsw_vm_vswd
 
 vmh_start --name vm1 --sock "$TMP/vm1.sock" --server --ip 172.16.3.1/24 --no-ipv6 --timeout 240 || exit 1
 vmh_start --name vm3 --sock "$TMP/vm3.sock" --server --ip 172.16.3.3/24 --no-ipv6 --timeout 240 || exit 1
