@@ -249,8 +249,12 @@ class IsolationTest(PeerSwitchTest):
                 before = self.sw.call('conntrack.show')['fragments']
                 for f in frames:
                     self.peer.send(VM1, f)
+                # a slow shared machine may take longer than collect's settle: wait (bounded)
+                # for the three, then check exactly what came
+                self.peer.wait(VM2, len(frames), 5000)
                 got = self.collect()
-                self.assertEqual(got[VM2], frames, 'all three fragments arrive, in order')
+                self.assertEqual(got[VM2], frames, 'all three fragments arrive, in order '
+                                 f'(vm1 drops: {self.sw.drops("vm1")})')
                 after = self.sw.call('conntrack.show')['fragments']
                 self.assertEqual(after['tracked'], before['tracked'] + 1)
                 self.assertGreaterEqual(after['count'], 1)
