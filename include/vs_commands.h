@@ -166,6 +166,7 @@ struct vs_command_spec {
 	X(BOND_SHOW, "bond.show", "bond mode, members, link and LACP state", bond_show_args, true, true) \
 	X(QOS_SHOW, "qos.show", "QoS classification and per-class queues of ports", qos_show_args, true, true) \
 	X(NETWORK_ADD, "network.add", "name a VLAN domain for policies", network_add_args, true, false) \
+	X(NETWORK_SET, "network.set", "move a network to another VLAN", network_add_args, true, false) \
 	X(NETWORK_DEL, "network.del", "remove a network name", name_args, true, false)              \
 	X(NETWORK_LIST, "network.list", "list networks", no_args, false, true)                     \
 	X(NAMESPACE_SET, "namespace.set", "set a namespace's labels", namespace_set_args, true, false) \

@@ -38,7 +38,7 @@ if [ -f build-asan/build.ninja ] || meson setup build-asan -Dwerror=true -Db_san
 	-Dbuildtype=debug >/dev/null; then
 	run build-asan 600 ninja -C build-asan
 	run integration-asan 900 env VSW_BUILD="$PWD/build-asan" PYTHONPATH=tests/integration \
-		UBSAN_OPTIONS=halt_on_error=1 python3 -m unittest test_switching test_control test_cli test_cni test_runtime test_workers test_bond test_qos test_policy test_isolation
+		UBSAN_OPTIONS=halt_on_error=1 python3 -m unittest test_switching test_control test_cli test_cni test_agent test_runtime test_workers test_bond test_qos test_policy test_isolation
 fi
 
 echo

@@ -224,6 +224,23 @@ int vs_netpol_network_add(const struct vs_network *n, struct vs_err *e)
 	return rc;
 }
 
+int vs_netpol_network_set(const struct vs_network *n, struct vs_err *e)
+{
+	for (uint16_t i = 0; i < vs_np.n_networks; i++) {
+		if (strcmp(vs_np.networks[i].name, n->name) != 0)
+			continue;
+		uint16_t old = vs_np.networks[i].vlan;
+		if (old == n->vlan)
+			return 0;
+		vs_np.networks[i].vlan = n->vlan;
+		int rc = vs_change_commit(VS_CHANGE_POLICY, e);
+		if (rc < 0)
+			vs_np.networks[i].vlan = old;
+		return rc;
+	}
+	return vs_err_set(e, ENOENT, "args.name", "no network '%s'", n->name);
+}
+
 static bool network_used(const char *name, struct vs_err *e)
 {
 	for (uint32_t i = 0; i < vs_np.n_policies; i++) {

@@ -64,6 +64,10 @@ int vs_netpol_policy_delete(const struct vs_policy_id *id, struct vs_err *e);
 int vs_netpol_find(const struct vs_policy_id *id);
 struct vs_policy_entry *vs_netpol_entry_by_seq(uint64_t seq);
 int vs_netpol_network_add(const struct vs_network *n, struct vs_err *e);
+/* Moves an existing network to n->vlan; the policies that name it are compiled again in the
+ * same change, so its ports are never covered by the old VLAN's entries and the new one's
+ * unprotected. Control thread. */
+int vs_netpol_network_set(const struct vs_network *n, struct vs_err *e);
 int vs_netpol_network_del(const char *name, struct vs_err *e);
 int vs_netpol_namespace_set(const struct vs_namespace *ns, struct vs_err *e);
 int vs_netpol_namespace_del(const char *name, struct vs_err *e);

@@ -28,6 +28,16 @@ static int h_network_add(const json_t *args, json_t **r, struct vs_err *e)
 	return 0;
 }
 
+static int h_network_set(const json_t *args, json_t **r, struct vs_err *e)
+{
+	struct vs_network n;
+	int rc = vs_network_from_json(args, "args", &n, e);
+	if (rc < 0 || (rc = vs_netpol_network_set(&n, e)) < 0)
+		return rc;
+	*r = vs_network_to_json(&n);
+	return 0;
+}
+
 static int h_network_del(const json_t *args, json_t **r, struct vs_err *e)
 {
 	int rc = vs_netpol_network_del(vs_arg_str(args, "name"), e);
@@ -148,6 +158,7 @@ static int h_monitor_drops(const json_t *args, json_t **r, struct vs_err *e)
 
 const struct vs_handler_row vs_policy_handlers[] = {
 	{ VS_CMD_NETWORK_ADD, h_network_add },
+	{ VS_CMD_NETWORK_SET, h_network_set },
 	{ VS_CMD_NETWORK_DEL, h_network_del },
 	{ VS_CMD_NETWORK_LIST, h_network_list },
 	{ VS_CMD_NAMESPACE_SET, h_namespace_set },

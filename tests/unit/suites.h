@@ -18,6 +18,7 @@ CU_ErrorCode vs_test_qos_suite(void);
 CU_ErrorCode vs_test_policy_suite(void);
 CU_ErrorCode vs_test_allow_suite(void);
 CU_ErrorCode vs_test_cni_suite(void);
+CU_ErrorCode vs_test_agent_suite(void);
 
 struct vs_test {
 	const char *name;
