@@ -102,7 +102,7 @@ static enum vs_informer_ev error_event(struct vs_informer *inf, const json_t *ob
 		inf->expired++;
 		return VS_INF_EXPIRED;
 	}
-	return VS_INF_BAD;
+	return VS_INF_ERROR;
 }
 
 enum vs_informer_ev vs_informer_event(struct vs_informer *inf, const char *line, size_t len,

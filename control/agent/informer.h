@@ -28,6 +28,7 @@ enum vs_informer_ev {
 	VS_INF_CHANGED,	/* an object was added, changed or deleted */
 	VS_INF_QUIET,	/* a bookmark, or an event that changes nothing */
 	VS_INF_EXPIRED,	/* 410 Gone: the resourceVersion is too old, list again */
+	VS_INF_ERROR,	/* another ERROR event: the watch has failed (back off, retry) */
 	VS_INF_BAD,	/* not an event; err says why (the watch goes on) */
 };
 

@@ -161,6 +161,19 @@ static int user_from(struct vs_kube_api *a, const json_t *u, char *err, size_t e
 	return 0;
 }
 
+/* A server URL's host (after "http://") is this host. */
+static bool loopback(const char *host)
+{
+	static const char *const names[] = { "127.0.0.1", "[::1]", "localhost" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(host, names[i], n) == 0 &&
+		    (host[n] == '\0' || host[n] == ':' || host[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
 int vs_kube_kubeconfig(struct vs_kube_api *a, const char *path, char *err, size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
@@ -184,6 +197,12 @@ int vs_kube_kubeconfig(struct vs_kube_api *a, const char *path, char *err, size_
 	}
 	if (cluster_from(a, cl, err, errlen) == 0 && (u == NULL || user_from(a, u, err, errlen) == 0))
 		rc = 0;
+	if (rc == 0 && strncmp(a->server, "http://", 7) == 0 && !loopback(a->server + 7) &&
+	    (a->token[0] != '\0' || a->token_file[0] != '\0')) {
+		snprintf(err, errlen, "%s: a token is sent over plain http only to this host "
+			 "(127.0.0.1, [::1], localhost), not to %s", path, a->server);
+		rc = -1;
+	}
 out:
 	json_decref(doc);
 	if (rc < 0)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "desired.h"
+#include "events.h"
 #include "informer.h"
 #include "kube_config.h"
 #include "reconcile.h"
@@ -127,14 +128,39 @@ static char *node_selector(const char *node)
 	return sel;
 }
 
-static int reconcile_now(struct vs_reconciler *r, struct vs_informer inf[], const char *node)
+/* Refusals are queued during a reconcile and posted as Events after it, so a slow API never
+ * holds vswd's session open. */
+static void refused_event(void *arg, const json_t *pol, const char *error, bool closed)
+{
+	json_t *queue = arg;
+	const char *kind = json_string_value(json_object_get(pol, "kind"));
+	bool mnp = kind != NULL && strcmp(kind, "MultiNetworkPolicy") == 0;
+	char msg[1200];
+	snprintf(msg, sizeof(msg), "vswd refused it: %s; %s", error,
+		 closed ? "its pods are isolated in its directions until it is fixed (fail closed)"
+		 : mnp ? "it is not enforced on this node (--fail-open)"
+		       : "it is not enforced on this node (admin policies do not fail closed)");
+	json_array_append_new(queue, json_pack("{s:O, s:s, s:s}", "object", pol, "reason",
+					       closed ? "PolicyRefusedFailedClosed" : "PolicyRefused",
+					       "message", msg));
+}
+
+static int reconcile_now(struct vs_reconciler *r, struct vs_informer inf[], bool resync,
+			 const struct vs_kube_api *api, const char *node)
 {
 	struct vs_desired d;
 	const json_t *pols[] = { inf[INF_MNP].objects, inf[INF_ANP].objects, inf[INF_BANP].objects };
 	vs_desired_build(&d, inf[INF_NAD].objects, inf[INF_NS].objects, inf[INF_POD].objects, pols,
 			 3, node);
-	int rc = vs_reconcile(r, &d);
+	int rc = vs_reconcile(r, &d, resync);
 	vs_desired_free(&d);
+	size_t i;
+	json_t *ev;
+	json_array_foreach((json_t *)r->ctx, i, ev)
+		vs_kube_event_post(api, json_object_get(ev, "object"),
+				   json_string_value(json_object_get(ev, "reason")),
+				   json_string_value(json_object_get(ev, "message")), node);
+	json_array_clear(r->ctx);
 	return rc;
 }
 
@@ -168,6 +194,8 @@ int main(int argc, char **argv)
 	}
 	inf[INF_POD].selector = node_selector(o.node);
 	vs_reconciler_init(&rec, o.socket, o.fail_open);
+	rec.on_refused = refused_event;
+	rec.ctx = json_array();
 	fprintf(stderr, "vsw-agent: node %s, API %s, vswd %s, fail %s\n", o.node, api.server,
 		o.socket, o.fail_open ? "open" : "closed");
 
@@ -195,7 +223,8 @@ int main(int argc, char **argv)
 			due = now;
 		if (due == 0 || now < due)
 			continue;
-		int rc = reconcile_now(&rec, inf, o.node);
+		bool resync = resync_at != 0 && now >= resync_at;
+		int rc = reconcile_now(&rec, inf, resync, &api, o.node);
 		due = rc < 0 ? now + 1000 : 0;
 		resync_at = now + (int64_t)o.resync_s * 1000;
 	}
@@ -203,6 +232,7 @@ int main(int argc, char **argv)
 		"refused, %llu failed closed\n", (unsigned long long)rec.runs,
 		(unsigned long long)rec.commands, (unsigned long long)rec.refused,
 		(unsigned long long)rec.failed_closed);
+	json_decref(rec.ctx);
 	vs_reconciler_free(&rec);
 	vs_watcher_free(&wr);
 	for (int i = 0; i < INF_N; i++)

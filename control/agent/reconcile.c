@@ -20,7 +20,8 @@ void vs_reconciler_init(struct vs_reconciler *r, const char *socket, bool fail_o
 void vs_reconciler_free(struct vs_reconciler *r)
 {
 	json_decref(r->applied);
-	r->applied = NULL;
+	json_decref(r->inputs);
+	r->applied = r->inputs = NULL;
 }
 
 /* One command. Returns 1 done, 0 refused by vswd (error logged), -1 vswd unreachable. */
@@ -28,16 +29,24 @@ static int run(struct vs_reconciler *r, struct vs_conn *c, const char *cmd, json
 	       json_t **result)
 {
 	json_t *reply = NULL;
+	if (c->fd < 0) {	/* the session failed: the rest waits for the next attempt */
+		json_decref(args);
+		return -1;
+	}
 	c->deadline_ms = vs_now_ms() + CMD_TIMEOUT_MS;
 	int rc = vs_conn_exchange(c, cmd, args, &reply);
 	json_decref(args);
-	if (rc < 0)
+	if (rc < 0) {
+		/* A late reply would be read as the next command's: never reuse the session. */
+		fprintf(stderr, "vsw-agent: %s: %s\n", cmd, c->err);
+		vs_conn_close(c);
 		return -1;
+	}
 	r->commands++;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
-		char msg[1024];
-		vs_conn_format_error(cmd, json_object_get(reply, "error"), msg, sizeof(msg));
-		fprintf(stderr, "vsw-agent: %s\n", msg);
+		vs_conn_format_error(cmd, json_object_get(reply, "error"), r->last_error,
+				     sizeof(r->last_error));
+		fprintf(stderr, "vsw-agent: %s\n", r->last_error);
 		json_decref(reply);
 		return 0;
 	}
@@ -71,28 +80,35 @@ static json_t *find(const json_t *a, const char *field, const char *value)
 	return NULL;
 }
 
-static int networks(struct vs_reconciler *r, struct vs_conn *c, const struct vs_desired *d)
+/* Networks are added or moved before the policies that name them, and deleted after the
+ * policies that named them (vswd refuses to delete a network in use). */
+static int networks(struct vs_reconciler *r, struct vs_conn *c, const struct vs_desired *d,
+		    bool deleting)
 {
 	json_t *have = list(r, c, "network.list", "networks");
 	size_t i;
 	json_t *n, *vlan;
 	const char *name;
 	int rc = have != NULL ? 0 : -1;
-	json_array_foreach(have, i, n) {	/* gone from the cluster */
-		name = json_string_value(json_object_get(n, "name"));
-		if (name == NULL || strchr(name, '/') == NULL || json_object_get(d->networks, name))
-			continue;
-		if (run(r, c, "network.del", json_pack("{s:s}", "name", name), NULL) < 0)
-			rc = -1;
-	}
-	json_object_foreach(d->networks, name, vlan) {
-		n = find(have, "name", name);
-		if (n != NULL && json_equal(json_object_get(n, "vlan"), vlan))
-			continue;
-		/* network.set moves it and recompiles its policies in one change */
-		if (run(r, c, n != NULL ? "network.set" : "network.add",
-			json_pack("{s:s, s:O}", "name", name, "vlan", vlan), NULL) < 0)
-			rc = -1;
+	if (deleting) {
+		json_array_foreach(have, i, n) {	/* gone from the cluster */
+			name = json_string_value(json_object_get(n, "name"));
+			if (name == NULL || strchr(name, '/') == NULL ||
+			    json_object_get(d->networks, name))
+				continue;
+			if (run(r, c, "network.del", json_pack("{s:s}", "name", name), NULL) < 0)
+				rc = -1;
+		}
+	} else {
+		json_object_foreach(d->networks, name, vlan) {
+			n = find(have, "name", name);
+			if (n != NULL && json_equal(json_object_get(n, "vlan"), vlan))
+				continue;
+			/* network.set moves it and recompiles its policies in one change */
+			if (run(r, c, n != NULL ? "network.set" : "network.add",
+				json_pack("{s:s, s:O}", "name", name, "vlan", vlan), NULL) < 0)
+				rc = -1;
+		}
 	}
 	json_decref(have);
 	return rc;
@@ -125,6 +141,16 @@ static int namespaces(struct vs_reconciler *r, struct vs_conn *c, const struct v
 	return rc;
 }
 
+/* A pod's network-status is the pod's to write: it may name only a port vsw-cni made for
+ * its own namespace, never put its labels on another tenant's port. */
+static bool same_namespace(const json_t *port, const json_t *want)
+{
+	const char *ns = json_string_value(json_object_get(port, "namespace"));
+	const char *pod = json_string_value(json_object_get(want, "pod"));
+	size_t n = ns != NULL ? strlen(ns) : 0;
+	return n > 0 && pod != NULL && strncmp(pod, ns, n) == 0 && pod[n] == '/';
+}
+
 /* Ports are vsw-cni's; the agent only keeps their labels those of their pods. */
 static int port_labels(struct vs_reconciler *r, struct vs_conn *c, const struct vs_desired *d)
 {
@@ -138,7 +164,7 @@ static int port_labels(struct vs_reconciler *r, struct vs_conn *c, const struct 
 		json_t *want = sock != NULL ? json_object_get(d->ports, sock) : NULL;
 		json_t *labels = json_object_get(want, "labels");
 		json_t *cur = json_object_get(p, "labels");
-		if (want == NULL || name == NULL ||
+		if (want == NULL || name == NULL || !same_namespace(p, want) ||
 		    (cur != NULL ? json_equal(cur, labels) : json_object_size(labels) == 0))
 			continue;
 		if (run(r, c, "port.set", json_pack("{s:s, s:O}", "name", name, "labels", labels),
@@ -259,19 +285,48 @@ static int policies(struct vs_reconciler *r, struct vs_conn *c, const struct vs_
 		}
 		int closed = 0;
 		if (ok == 0) {
+			char why[sizeof(r->last_error)];
+			snprintf(why, sizeof(why), "%s", r->last_error);
 			r->refused++;
-			if ((closed = fail_closed(r, c, key, pol)) < 0)
-				rc = -1;
+			if ((closed = fail_closed(r, c, key, pol)) < 0) {
+				rc = -1;	/* nothing recorded: the next attempt closes it */
+				continue;
+			}
+			if (r->on_refused != NULL)
+				r->on_refused(r->ctx, pol, why, closed > 0);
 		}
 		json_object_set_new(r->applied, key, json_pack("{s:O, s:b, s:b}", "sent", pol,
 							       "refused", ok == 0, "closed",
 							       closed > 0));
 	}
+	/* Forget what the cluster no longer has: re-created later, it is sent again. */
+	void *tmp;
+	json_object_foreach_safe(r->applied, tmp, key, pol)
+		if (json_object_get(d->policies, key) == NULL)
+			json_object_del(r->applied, key);
 	json_decref(have);
 	return rc;
 }
 
-int vs_reconcile(struct vs_reconciler *r, const struct vs_desired *d)
+/* A refused policy is tried again when what it may have lacked changes (a network, a
+ * namespace: a policy can arrive before its NAD) and at every resync. */
+static void retry_refused(struct vs_reconciler *r, const struct vs_desired *d, bool resync)
+{
+	json_t *inputs = json_pack("{s:O, s:O}", "networks", d->networks, "namespaces",
+				   d->namespaces);
+	if (resync || !json_equal(inputs, r->inputs)) {
+		const char *key;
+		json_t *a;
+		void *tmp;
+		json_object_foreach_safe(r->applied, tmp, key, a)
+			if (json_is_true(json_object_get(a, "refused")))
+				json_object_del(r->applied, key);
+	}
+	json_decref(r->inputs);
+	r->inputs = inputs;
+}
+
+int vs_reconcile(struct vs_reconciler *r, const struct vs_desired *d, bool resync)
 {
 	struct vs_conn c = { .prog = NULL, .path = r->socket, .fd = -1, .timeout_s = 10 };
 	if (vs_conn_start(&c, false) < 0) {
@@ -279,11 +334,13 @@ int vs_reconcile(struct vs_reconciler *r, const struct vs_desired *d)
 		return -1;
 	}
 	r->runs++;
-	/* Networks and namespaces first: policies name them. */
-	int rc = networks(r, &c, d);
+	retry_refused(r, d, resync);
+	/* Networks and namespaces first: policies name them; networks deleted last. */
+	int rc = networks(r, &c, d, false);
 	rc |= namespaces(r, &c, d);
 	rc |= port_labels(r, &c, d);
 	rc |= policies(r, &c, d);
+	rc |= networks(r, &c, d, true);
 	vs_conn_close(&c);
 	return rc < 0 ? -1 : 0;
 }

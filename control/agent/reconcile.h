@@ -21,14 +21,21 @@
 struct vs_reconciler {
 	const char *socket;	/* vswd's control socket */
 	bool fail_open;		/* a refused policy is logged and left out, nothing more */
-	json_t *applied;	/* "Kind/ns/name" -> {"digest": the object as sent, "closed": bool} */
+	json_t *applied;	/* "Kind/ns/name" -> {"sent": the object, "refused", "closed"} */
+	/* Told of each refused policy with vswd's error and whether it failed closed (an
+	 * Event in vsw-agent); may be NULL. */
+	void (*on_refused)(void *ctx, const json_t *pol, const char *error, bool closed);
+	void *ctx;
+	char last_error[1024];	/* vswd's last refusal */
+	json_t *inputs;		/* the networks and namespaces of the last run */
 	uint64_t commands, refused, failed_closed, runs;
 };
 
 void vs_reconciler_init(struct vs_reconciler *r, const char *socket, bool fail_open);
 /* Returns 0 when vswd holds the desired state (refused policies aside), -1 if vswd could not
- * be reached or a command failed for a reason other than refusal (try again later). */
-int vs_reconcile(struct vs_reconciler *r, const struct vs_desired *d);
+ * be reached or a command failed for a reason other than refusal (try again later). A
+ * refused policy is sent again when the networks or namespaces change, or on `resync`. */
+int vs_reconcile(struct vs_reconciler *r, const struct vs_desired *d, bool resync);
 void vs_reconciler_free(struct vs_reconciler *r);
 
 /* The fail-closed stand-in for a refused MultiNetworkPolicy: its name, namespace, policy-for

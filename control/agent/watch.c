@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "kube_http.h"
+
 #define LIST_MAX (256u << 20)	/* a list body larger than this is refused */
 #define LINE_MAX_B (16u << 20)	/* one watch event */
 #define BACKOFF_MIN_MS 250
@@ -53,8 +55,13 @@ static size_t on_watch_lines(struct vs_watcher *wr, struct vs_watch *w)
 				break;
 			case VS_INF_EXPIRED:
 				w->expired = true;
+				w->inf->rv[0] = '\0';	/* whatever happens next, list */
 				fprintf(stderr, "vsw-agent: %s; listing again\n", err);
 				return 0;	/* ends the transfer */
+			case VS_INF_ERROR:
+				w->errored = true;
+				snprintf(w->stream_err, sizeof(w->stream_err), "%s", err);
+				return 0;
 			case VS_INF_BAD:
 				w->inf->bad_lines++;
 				fprintf(stderr, "vsw-agent: %s\n", err);
@@ -135,49 +142,40 @@ static void fail(struct vs_watch *w, const char *fmt, ...)
 	strcpy(w->err, msg);
 }
 
+static uint64_t seen(const struct vs_informer *inf)
+{
+	return inf->events + inf->bookmarks;
+}
+
 static void start(struct vs_watcher *wr, struct vs_watch *w)
 {
-	char url[2048], token[8192], auth[8300], err[512];
-	w->listing = w->expired || w->inf->rv[0] == '\0';
-	w->expired = false;
+	char url[2048], err[512];
+	w->listing = w->inf->rv[0] == '\0';
+	w->expired = w->errored = false;
 	w->len = 0;
+	w->started_ms = vs_mono_ms();
+	w->seen = seen(w->inf);
 	if (make_url(wr, w, url, sizeof(url)) < 0) {
 		fail(w, "URL too long");
 		return;
 	}
-	if (vs_kube_token(wr->api, token, sizeof(token), err, sizeof(err)) < 0) {
+	curl_slist_free_all(w->hdrs);
+	w->h = vs_kube_easy(wr->api, url, NULL, &w->hdrs, err, sizeof(err));
+	if (w->h == NULL) {
 		fail(w, "%s", err);
 		return;
 	}
-	w->h = curl_easy_init();
-	if (w->h == NULL) {
-		fail(w, "curl_easy_init failed");
-		return;
-	}
-	curl_slist_free_all(w->hdrs);
-	w->hdrs = curl_slist_append(NULL, "Accept: application/json");
-	if (token[0] != '\0') {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-		w->hdrs = curl_slist_append(w->hdrs, auth);
-	}
-	curl_easy_setopt(w->h, CURLOPT_URL, url);
-	curl_easy_setopt(w->h, CURLOPT_HTTPHEADER, w->hdrs);
 	curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(w->h, CURLOPT_WRITEDATA, w);
 	curl_easy_setopt(w->h, CURLOPT_PRIVATE, w);
-	curl_easy_setopt(w->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(w->h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(w->h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(w->h, CURLOPT_TCP_KEEPALIVE, 1L);
 	/* A list must finish; a watch may last its timeoutSeconds and a little more. */
 	curl_easy_setopt(w->h, CURLOPT_TIMEOUT, w->listing ? 120L : (long)wr->watch_timeout_s + 30);
-	if (wr->api->ca_file[0] != '\0')
-		curl_easy_setopt(w->h, CURLOPT_CAINFO, wr->api->ca_file);
-	if (wr->api->ca_pem != NULL) {
-		struct curl_blob blob = { wr->api->ca_pem, wr->api->ca_pem_len, CURL_BLOB_COPY };
-		curl_easy_setopt(w->h, CURLOPT_CAINFO_BLOB, &blob);
+	if (curl_multi_add_handle(wr->multi, w->h) != CURLM_OK) {
+		curl_easy_cleanup(w->h);
+		w->h = NULL;
+		fail(w, "curl_multi_add_handle failed");
 	}
-	curl_multi_add_handle(wr->multi, w->h);
 }
 
 static void stop(struct vs_watcher *wr, struct vs_watch *w)
@@ -200,15 +198,23 @@ static void succeeded(struct vs_watcher *wr, struct vs_watch *w)
 }
 
 /* A transfer ended: decide what runs next. */
+/* A transfer ended: decide what runs next. */
 static void finished(struct vs_watcher *wr, struct vs_watch *w, CURLcode res)
 {
 	long code = 0;
 	char err[512];
 	curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
 	stop(wr, w);
-	if (w->expired || code == 410) {	/* list again now: no back-off, nothing failed */
-		w->expired = true;
+	if (w->expired || (code == 410 && !w->listing)) {
+		/* The resourceVersion is too old: list again now, nothing failed. */
+		w->inf->rv[0] = '\0';
+		w->expired = false;
 		w->retry_at_ms = 0;
+		return;
+	}
+	if (w->errored) {
+		w->errored = false;
+		fail(w, "%s", w->stream_err);
 		return;
 	}
 	if (res != CURLE_OK) {
@@ -234,15 +240,28 @@ static void finished(struct vs_watcher *wr, struct vs_watch *w, CURLcode res)
 			w->len = 300;
 		if (w->buf != NULL)
 			w->buf[w->len] = '\0';
+		/* A watch refused (404: CRD removed, 403, ...): list again after the back-off;
+		 * after a server error or 429, watch again from where it was. */
+		if (!w->listing && code >= 400 && code < 500 && code != 429)
+			w->inf->rv[0] = '\0';
 		fail(w, "%s (HTTP %ld)", w->buf != NULL ? w->buf : "", code);
 		return;
 	}
 	if (w->listing) {
-		if (vs_informer_list(w->inf, w->buf, w->len, err, sizeof(err)) < 0) {
+		int rc = vs_informer_list(w->inf, w->buf, w->len, err, sizeof(err));
+		free(w->buf);	/* a big list's buffer is not kept for the watch's lines */
+		w->buf = NULL;
+		w->cap = w->len = 0;
+		if (rc < 0) {
 			fail(w, "%s", err);
 			return;
 		}
 		wr->changes++;
+	} else if (seen(w->inf) == w->seen && vs_mono_ms() - w->started_ms < 1000) {
+		/* A watch that ends at once with nothing in it is a broken server or proxy, not
+		 * a timeout: back off rather than spin (client-go does the same). */
+		fail(w, "the watch ended at once, empty");
+		return;
 	}
 	succeeded(wr, w);	/* a watch the server ended: watch again from inf->rv */
 }

@@ -26,6 +26,10 @@ struct vs_watch {
 	CURL *h;		/* NULL: no transfer running */
 	bool listing;		/* the running transfer is a list (else a watch) */
 	bool expired;		/* the stream said 410: list again */
+	bool errored;		/* the stream carried an ERROR event (not 410) */
+	char stream_err[512];	/* ... this one */
+	int64_t started_ms;	/* when the running transfer started */
+	uint64_t seen;		/* events and bookmarks before it, to tell an empty watch */
 	char *buf;		/* list body, or the watch stream's unfinished line */
 	size_t len, cap;
 	struct curl_slist *hdrs;

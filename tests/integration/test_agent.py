@@ -98,7 +98,7 @@ class AgentTest(unittest.TestCase):
     def start_agent(self, *extra, token=None):
         self.agent = subprocess.Popen(
             [AGENT, '--node', NODE, '--kubeconfig', self.kubeconfig(token), '--vsw-socket',
-             self.sw.sock, '--settle-ms', '20', '--resync-s', '3', '--watch-timeout-s', '4',
+             self.sw.sock, '--settle-ms', '20', '--resync-s', '600', '--watch-timeout-s', '4',
              *extra], stdout=self.log, stderr=self.log)
 
     def agent_log(self):
@@ -140,6 +140,8 @@ class AgentTest(unittest.TestCase):
         k.put(pod('x', 'a', self.sock['u1'], {'app': 'web'}))
         k.put(pod('x', 'b', self.sock['u2'], {'app': 'db'}))
         k.put(pod('x', 'c', self.sock['u3'], {'app': 'other'}, node='node-2'))  # not ours
+        # a pod of another namespace naming x's port in its own network-status: ignored
+        k.put(pod('y', 'evil', self.sock['u3'], {'app': 'web'}))
         k.put(mnp('x', 'allow-web', ALLOW_WEB))
 
     def test_list_then_watch_keeps_vswd_in_step(self):
@@ -153,7 +155,8 @@ class AgentTest(unittest.TestCase):
         self.assertEqual(self.namespaces(), {'x': {'team': 'blue'}, 'y': {}})
         self.assertEqual(self.labels('net1-u1'), {'app': 'web'})
         self.assertEqual(self.labels('net1-u2'), {'app': 'db'})
-        self.assertEqual(self.labels('net1-u3'), {}, 'a pod of another node labelled our port')
+        self.assertEqual(self.labels('net1-u3'), {},
+                         'a pod of another node or namespace labelled the port')
         self.assertEqual(self.policies()[('MultiNetworkPolicy', 'x', 'allow-web')]['selected_ports'], 1)
         # the pods were read for this node only
         pods = [q for m, p, q in self.kube.requests if p == '/api/v1/pods']
@@ -214,18 +217,40 @@ class AgentTest(unittest.TestCase):
         self.start_agent()
         self.wait('the policy', lambda: self.policies())
         k = self.kube
-        k.put(namespace('z'))        # moves resourceVersion past the agent's last list
-        self.wait('z', lambda: 'z' in self.namespaces())
-        k.put(pod('x', 'q', '/none', {}, node='node-2'))   # a pod event the agent never sees
-        k.bookmark()
-        rv = k.rv()
-        time.sleep(0.3)
-        k.drop_watches()
 
-        def rewatched():
-            return [q for m, p, q in k.requests if p == '/api/v1/pods' and 'watch' in q and
-                    (q.get('resourceVersion') in (str(rv), [str(rv)]))]
-        self.wait('a pods watch from the bookmark', rewatched)
+        def rewatched_from_bookmark():
+            # pod events the agent never sees (another node) move resourceVersion on; only a
+            # bookmark tells the agent, and its next pods watch starts there. A bookmark the
+            # agent had no time to read before the cut is simply sent again.
+            k.put(pod('x', 'q', '/none', {}, node='node-2'))
+            rv = str(k.rv())
+            k.bookmark()
+            time.sleep(0.3)
+            n = len(k.requests)
+            k.drop_watches()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                for m, p, q in k.requests[n:]:
+                    if p == '/api/v1/pods' and 'watch' in q:
+                        return q.get('resourceVersion') in (rv, [rv])
+                time.sleep(0.05)
+            return False
+        self.wait('a pods watch from the bookmark', rewatched_from_bookmark, timeout=40)
+        self.assertEqual(self.agent.poll(), None)
+
+    def test_a_policy_before_its_nad_is_applied_when_the_nad_comes(self):
+        k = self.kube
+        k.put(namespace('x'))
+        k.put(pod('x', 'a', self.sock['u1'], {'app': 'web'}))
+        k.put(mnp('x', 'allow-web', ALLOW_WEB))     # names x/net-vlan2003, not there yet
+        self.start_agent()
+        self.wait('the refusal', lambda: 'allow-web' in self.agent_log())
+        k.put(nad('x', 'net-vlan2003', 2003))
+        pol = self.wait('the policy', lambda: self.policies().get(
+            ('MultiNetworkPolicy', 'x', 'allow-web')))
+        self.wait('the real one, not a stand-in', lambda: self.policies()[
+            ('MultiNetworkPolicy', 'x', 'allow-web')]['ingress_rules'] == 1)
+        self.assertEqual(pol['selected_ports'], 1)
 
     def test_a_refused_policy_fails_closed_and_does_not_block_others(self):
         self.cluster()
@@ -240,6 +265,13 @@ class AgentTest(unittest.TestCase):
         show = self.sw.call('policy.show', name='broken', namespace='x')
         self.assertIn('net1-u2', json.dumps(show))
         self.assertIn('endPort', self.agent_log())
+        # and says so where kubectl looks: a Warning Event on the object
+        ev = self.wait('the Event', lambda: [e for e in self.kube.events
+                                             if e['involvedObject']['name'] == 'broken'])[0]
+        self.assertEqual((ev['type'], ev['reason'], ev['metadata']['namespace'],
+                          ev['involvedObject']['kind'], ev['source']['host']),
+                         ('Warning', 'PolicyRefusedFailedClosed', 'x', 'MultiNetworkPolicy', NODE))
+        self.assertIn('endPort', ev['message'])
         # fixed in the cluster: the real policy replaces the stand-in
         fixed = dict(bad, ingress=[{'ports': [{'port': 80, 'endPort': 81}]}])
         self.kube.put(mnp('x', 'broken', fixed))
@@ -255,6 +287,9 @@ class AgentTest(unittest.TestCase):
         time.sleep(1)
         self.assertNotIn(('MultiNetworkPolicy', 'x', 'broken'), self.policies())
         self.assertIn('--fail-open', self.agent_log())
+        ev = self.wait('the Event', lambda: self.kube.events)[0]
+        self.assertEqual((ev['reason'], ev['involvedObject']['name']), ('PolicyRefused', 'broken'))
+        self.assertIn('not enforced', ev['message'])
 
     def test_in_cluster_over_tls_with_a_rotating_token(self):
         self.kube.stop()

@@ -76,7 +76,7 @@ static void test_informer(void)
 	CU_ASSERT_EQUAL(event(&inf, "{'type':'ADDED','object':{'metadata':{'name':'d'}}}"), VS_INF_BAD);
 	CU_ASSERT_EQUAL(event(&inf, "{'type':'SHRUG','object':{'metadata':{'name':'d',"
 			    "'resourceVersion':'21'}}}"), VS_INF_BAD);
-	CU_ASSERT_EQUAL(event(&inf, "{'type':'ERROR','object':{'kind':'Status','code':500}}"), VS_INF_BAD);
+	CU_ASSERT_EQUAL(event(&inf, "{'type':'ERROR','object':{'kind':'Status','code':500}}"), VS_INF_ERROR);
 	CU_ASSERT_EQUAL(json_object_size(inf.objects), 2);
 	/* 410: list again */
 	CU_ASSERT_EQUAL(event(&inf, "{'type':'ERROR','object':{'kind':'Status','code':410,"
@@ -235,6 +235,9 @@ static void test_kubeconfig(void)
 	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'https://h','certificate-authority-data':'**'", ""), &a), -1);
 	CU_ASSERT_EQUAL(kubeconfig("{'current-context':'none','contexts':[],'clusters':[]}", &a), -1);
 	CU_ASSERT_EQUAL(kubeconfig("apiVersion: v1\nkind: Config\n", &a), -1);
+	/* a token in clear text goes to this host only */
+	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'http://10.0.0.1:8080'", "'token':'t'"), &a), -1);
+	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'http://127.0.0.1.evil:8080'", "'token':'t'"), &a), -1);
 	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'http://127.0.0.1:8080','insecure-skip-tls-verify':true",
 				      "'token':'t'"), &a), 0);
 	vs_kube_api_free(&a);
