@@ -239,15 +239,77 @@ static const char *entry_key(const json_t *p, char *k, size_t len)
 	return vs_policy_key(kind, json_string_value(json_object_get(p, "namespace")), name, k, len);
 }
 
-static bool listed(const json_t *have, const char *key)
+/* The keys of vswd's policy list, as a set: one pass, not one per policy. */
+static json_t *listed_keys(const json_t *have)
 {
+	json_t *set = json_object();
 	size_t i;
 	const json_t *p;
 	char k[700];
 	json_array_foreach(have, i, p)
-		if (entry_key(p, k, sizeof(k)) != NULL && strcmp(k, key) == 0)
-			return true;
-	return false;
+		if (entry_key(p, k, sizeof(k)) != NULL)
+			json_object_set_new(set, k, json_true());
+	return set;
+}
+
+static void record(struct vs_reconciler *r, const char *key, json_t *pol, bool refused,
+		   bool closed)
+{
+	json_object_set_new(r->applied, key, json_pack("{s:O, s:b, s:b}", "sent", pol, "refused",
+						       refused, "closed", closed));
+}
+
+/* Many policies to send (a start, a relist): one List first, one compile instead of one per
+ * object. vswd applies a List whole or not at all, so if it is refused nothing changed and
+ * the objects go one at a time, each refusal on its own. Returns 1 all applied, 0 go one at
+ * a time, -1 vswd unreachable. */
+static int apply_batch(struct vs_reconciler *r, struct vs_conn *c, json_t *todo)
+{
+	if (json_object_size(todo) < 2)
+		return 0;
+	json_t *items = json_array();
+	const char *key;
+	json_t *pol;
+	json_object_foreach(todo, key, pol)
+		json_array_append(items, pol);
+	int ok = run(r, c, "policy.apply", json_pack("{s:{s:s, s:s, s:o}}", "policy", "apiVersion",
+						     "v1", "kind", "List", "items", items), NULL);
+	if (ok > 0)
+		json_object_foreach(todo, key, pol)
+			record(r, key, pol, false, false);
+	else if (ok == 0)
+		fprintf(stderr, "vsw-agent: %zu policies refused as one List; applying them one "
+			"at a time\n", json_object_size(todo));
+	return ok;
+}
+
+/* One object at a time: a refused one fails closed and does not hold up the others. */
+static int apply_each(struct vs_reconciler *r, struct vs_conn *c, json_t *todo)
+{
+	const char *key;
+	json_t *pol;
+	int rc = 0;
+	json_object_foreach(todo, key, pol) {
+		int ok = run(r, c, "policy.apply", json_pack("{s:O}", "policy", pol), NULL);
+		if (ok < 0) {
+			rc = -1;
+			continue;
+		}
+		int closed = 0;
+		if (ok == 0) {
+			char why[sizeof(r->last_error)];
+			snprintf(why, sizeof(why), "%s", r->last_error);
+			r->refused++;
+			if ((closed = fail_closed(r, c, key, pol)) < 0) {
+				rc = -1;	/* nothing recorded: the next attempt closes it */
+				continue;
+			}
+			if (r->on_refused != NULL)
+				r->on_refused(r->ctx, pol, why, closed > 0);
+		}
+		record(r, key, pol, ok == 0, closed > 0);
+	}
+	return rc;
 }
 
 static int policies(struct vs_reconciler *r, struct vs_conn *c, const struct vs_desired *d)
@@ -270,35 +332,24 @@ static int policies(struct vs_reconciler *r, struct vs_conn *c, const struct vs_
 			rc = -1;
 		json_object_del(r->applied, k);
 	}
+	json_t *todo = json_object(), *in_vswd = listed_keys(have);
 	json_object_foreach(d->policies, key, pol) {
 		json_t *done = json_object_get(r->applied, key);
 		/* Sent as it is now, and vswd still has it or its stand-in (or refused it, and
 		 * there is no stand-in to keep): nothing to do. */
 		if (done != NULL && json_equal(json_object_get(done, "sent"), pol) &&
-		    (listed(have, key) || (json_is_true(json_object_get(done, "refused")) &&
+		    (json_object_get(in_vswd, key) != NULL || (json_is_true(json_object_get(done, "refused")) &&
 					    !json_is_true(json_object_get(done, "closed")))))
 			continue;
-		int ok = run(r, c, "policy.apply", json_pack("{s:O}", "policy", pol), NULL);
-		if (ok < 0) {
-			rc = -1;
-			continue;
-		}
-		int closed = 0;
-		if (ok == 0) {
-			char why[sizeof(r->last_error)];
-			snprintf(why, sizeof(why), "%s", r->last_error);
-			r->refused++;
-			if ((closed = fail_closed(r, c, key, pol)) < 0) {
-				rc = -1;	/* nothing recorded: the next attempt closes it */
-				continue;
-			}
-			if (r->on_refused != NULL)
-				r->on_refused(r->ctx, pol, why, closed > 0);
-		}
-		json_object_set_new(r->applied, key, json_pack("{s:O, s:b, s:b}", "sent", pol,
-							       "refused", ok == 0, "closed",
-							       closed > 0));
+		json_object_set(todo, key, pol);
 	}
+	int batch = apply_batch(r, c, todo);
+	if (batch < 0)
+		rc = -1;
+	if (batch == 0 && apply_each(r, c, todo) < 0)
+		rc = -1;
+	json_decref(todo);
+	json_decref(in_vswd);
 	/* Forget what the cluster no longer has: re-created later, it is sent again. */
 	void *tmp;
 	json_object_foreach_safe(r->applied, tmp, key, pol)

@@ -285,6 +285,14 @@ void vs_watcher_add(struct vs_watcher *wr, struct vs_informer *inf)
 	}
 }
 
+static unsigned active(const struct vs_watcher *wr)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < wr->n; i++)
+		n += wr->w[i].h != NULL;
+	return n;
+}
+
 void vs_watcher_run(struct vs_watcher *wr, int timeout_ms)
 {
 	int64_t now = vs_mono_ms(), next = now + timeout_ms;
@@ -296,9 +304,13 @@ void vs_watcher_run(struct vs_watcher *wr, int timeout_ms)
 			next = w->retry_at_ms;
 	}
 	int running;
+	unsigned before = wr->changes;
 	curl_multi_perform(wr->multi, &running);
-	curl_multi_poll(wr->multi, NULL, 0, next > now ? (int)(next - now) : 0, NULL);
-	curl_multi_perform(wr->multi, &running);
+	/* What arrived while the caller was busy is handled now, not after the wait. */
+	if (wr->changes == before && running == (int)active(wr)) {
+		curl_multi_poll(wr->multi, NULL, 0, next > now ? (int)(next - now) : 0, NULL);
+		curl_multi_perform(wr->multi, &running);
+	}
 	CURLMsg *m;
 	int left;
 	while ((m = curl_multi_info_read(wr->multi, &left)) != NULL) {

@@ -265,6 +265,8 @@ class AgentTest(unittest.TestCase):
         show = self.sw.call('policy.show', name='broken', namespace='x')
         self.assertIn('net1-u2', json.dumps(show))
         self.assertIn('endPort', self.agent_log())
+        # the start sent both as one List; refused whole, they went one at a time
+        self.assertIn('2 policies refused as one List', self.agent_log())
         # and says so where kubectl looks: a Warning Event on the object
         ev = self.wait('the Event', lambda: [e for e in self.kube.events
                                              if e['involvedObject']['name'] == 'broken'])[0]
