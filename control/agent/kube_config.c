@@ -161,6 +161,25 @@ static int user_from(struct vs_kube_api *a, const json_t *u, char *err, size_t e
 	return 0;
 }
 
+/* A relative path in a kubeconfig is relative to the kubeconfig's directory, as kubectl
+ * reads it. */
+static int beside(char *file, size_t len, const char *kubeconfig, char *err, size_t errlen)
+{
+	if (file[0] == '\0' || file[0] == '/')
+		return 0;
+	const char *slash = strrchr(kubeconfig, '/');
+	char joined[4096];
+	int n = slash == NULL ? snprintf(joined, sizeof(joined), "%s", file)
+			      : snprintf(joined, sizeof(joined), "%.*s/%s",
+					 (int)(slash - kubeconfig), kubeconfig, file);
+	if (n < 0 || (size_t)n >= sizeof(joined) || (size_t)n >= len) {
+		snprintf(err, errlen, "%s: %s: path too long", kubeconfig, file);
+		return -1;
+	}
+	memcpy(file, joined, (size_t)n + 1);
+	return 0;
+}
+
 /* A server URL's host (after "http://") is this host. */
 static bool loopback(const char *host)
 {
@@ -195,7 +214,9 @@ int vs_kube_kubeconfig(struct vs_kube_api *a, const char *path, char *err, size_
 			 cur != NULL ? cur : "");
 		goto out;
 	}
-	if (cluster_from(a, cl, err, errlen) == 0 && (u == NULL || user_from(a, u, err, errlen) == 0))
+	if (cluster_from(a, cl, err, errlen) == 0 && (u == NULL || user_from(a, u, err, errlen) == 0) &&
+	    beside(a->ca_file, sizeof(a->ca_file), path, err, errlen) == 0 &&
+	    beside(a->token_file, sizeof(a->token_file), path, err, errlen) == 0)
 		rc = 0;
 	if (rc == 0 && strncmp(a->server, "http://", 7) == 0 && !loopback(a->server + 7) &&
 	    (a->token[0] != '\0' || a->token_file[0] != '\0')) {

@@ -228,6 +228,12 @@ static void test_kubeconfig(void)
 	CU_ASSERT_STRING_EQUAL(a.ca_file, "/ca.crt");
 	CU_ASSERT_EQUAL(vs_kube_token(&a, tok, sizeof(tok), err, sizeof(err)), -1);
 	vs_kube_api_free(&a);
+	/* relative paths are the kubeconfig's directory's (it is written in /tmp) */
+	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'https://h','certificate-authority':'pki/ca.crt'",
+				      "'tokenFile':'token'"), &a), 0);
+	CU_ASSERT_STRING_EQUAL(a.ca_file, "/tmp/pki/ca.crt");
+	CU_ASSERT_STRING_EQUAL(a.token_file, "/tmp/token");
+	vs_kube_api_free(&a);
 	/* refused: TLS without verification, client certificates, exec, bad base64, no context */
 	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'https://h','insecure-skip-tls-verify':true", ""), &a), -1);
 	CU_ASSERT_EQUAL(kubeconfig(KC("'server':'https://h'", "'client-certificate-data':'eA=='"), &a), -1);
