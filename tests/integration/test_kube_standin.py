@@ -101,7 +101,8 @@ class StandinCase(unittest.TestCase):
             c.close()
         t0 = time.monotonic()
         self.k.stop()
-        self.assertLess(time.monotonic() - t0, 2.5)
+        # bounded, not fast: a slow shared machine may take seconds, never a hang
+        self.assertLess(time.monotonic() - t0, 15)
         self.assertEqual(set(threading.enumerate()), self.threads)
 
     def conn(self):
@@ -302,7 +303,7 @@ class WatchTest(StandinCase):
         t0 = time.monotonic()
         w = self.watch(PODS, resourceVersion=self.k.rv(), timeoutSeconds=1)
         self.assertEqual(w.chunk(), b'')
-        self.assertLess(time.monotonic() - t0, 2)
+        self.assertLess(time.monotonic() - t0, 15)    # ended by timeoutSeconds, not held open
         # The same connection serves the next request.
         w.sock.sendall(b'GET /api/v1/pods HTTP/1.1\r\nHost: x\r\n'
                        b'Authorization: Bearer test-token\r\n\r\n')
@@ -320,7 +321,7 @@ class WatchTest(StandinCase):
     def test_client_going_away(self):
         w = self.watch(PODS, resourceVersion=self.k.rv())
         w.close()
-        self.assertTrue(self.k.wait_for(lambda: self.k.watch_count() == 0, 2))
+        self.assertTrue(self.k.wait_for(lambda: self.k.watch_count() == 0, 15))
         self.k.put(pod('p1'))
 
     def test_stop_with_open_watch(self):
@@ -329,7 +330,7 @@ class WatchTest(StandinCase):
         self.conns[-1].getresponse().read()
         t0 = time.monotonic()
         self.k.stop()
-        self.assertLess(time.monotonic() - t0, 2)
+        self.assertLess(time.monotonic() - t0, 15)    # open watches do not hold stop() up
 
 
 class HttpTest(StandinCase):
