@@ -153,7 +153,10 @@ static bool tier_verdict(struct vs_worker *w, const struct vs_policy_dp *pol,
 
 /* ---- conntrack ---- */
 
-enum todo { PASS, DROP, CHECK };
+/* AWAIT_FIRST: a later fragment whose datagram had no entry in triage; its first fragment
+ * may be earlier in the same burst, recorded only in the verdict loop (allowed()), so it is
+ * decided there (await_first). */
+enum todo { PASS, DROP, CHECK, AWAIT_FIRST };
 
 struct pkt_state {
 	struct vs_flow f;
@@ -280,7 +283,8 @@ static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pk
 		return;
 	struct vs_frag_entry *e = to == VS_PORT_FLOOD ? NULL : vs_frag_find(&vs_dp.ct->frags, &p->f, md);
 	if (e == NULL) {
-		p->todo = DROP;
+		/* floods record no first fragment: a flooded later one has none to wait for */
+		p->todo = to == VS_PORT_FLOOD ? DROP : AWAIT_FIRST;
 		p->drop = VS_DROP_FRAG_NO_FIRST;
 		return;
 	}
@@ -290,6 +294,22 @@ static void triage(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pk
 		p->todo = PASS;
 	else
 		p->frag = e;	/* policy changed since its first fragment: check it again */
+}
+
+/*
+ * A later fragment with no entry in triage, looked for again once the packets before it in
+ * the burst are decided: its first fragment may have been one of them. Only an entry of the
+ * current policy lets it pass (the burst's ACL batch is classified already: an older entry
+ * cannot be checked again here); otherwise it is dropped as in triage (frag_no_first).
+ * firsts: a policed first fragment was decided earlier in this burst (else no second lookup).
+ */
+static void await_first(const struct vs_policy_dp *pol, struct rte_mbuf *m, struct pkt_state *p,
+			bool firsts)
+{
+	struct vs_frag_entry *e = firsts ? vs_frag_find(&vs_dp.ct->frags, &p->f, vs_meta(m)) : NULL;
+	p->todo = e != NULL && atomic_load_explicit(&e->gen, memory_order_relaxed) == pol->gen ?
+			  PASS :
+			  DROP;
 }
 
 /* An allowed packet that could not be tracked: a full table counts on the sender, a port's
@@ -455,12 +475,16 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 	check_the_rest(pol, &b, pkts, n, ps);
 
 	uint16_t kept = 0;
+	bool firsts = false;	/* a policed first fragment was decided earlier in this burst */
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pkt_state *p = &ps[i];
 		const struct vs_pkt_meta *md = vs_meta(m);
 		struct verdict v = { .allow = true };
 
+		/* in burst order: a first fragment before it in the burst is recorded by now */
+		if (p->todo == AWAIT_FIRST)
+			await_first(pol, m, p, firsts);
 		if (p->todo == DROP) {
 			w->ports[md->in_port].drops[p->drop]++;
 			if (p->drop == VS_DROP_FRAG_NO_FIRST) {
@@ -471,6 +495,8 @@ uint16_t vs_policy(struct vs_worker *w, const struct vs_snapshot *s, struct rte_
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (p->policed && p->f.frag == VS_FRAG_FIRST)
+			firsts = true;
 		if (p->todo == CHECK && !packet_verdict(w, pol, &b, p, &v)) {
 			deny(w, ct, m, p, &v);
 			continue;

@@ -12,6 +12,8 @@ on which port.
 """
 
 import json
+import os
+import signal
 import random
 import struct
 import time
@@ -273,6 +275,31 @@ class IsolationTest(PeerSwitchTest):
                 # a later fragment whose first was never seen
                 self.sends_dropped(VM1, self.udp_datagram(family, 5000, 0x1003)[1:],
                                    'frag_no_first')
+
+    def test_fragments_in_one_burst(self):
+        """A datagram's later fragments in the same rx burst as its first (a busy sender, or
+        a worker that woke late) pass: the first is recorded before they are decided. vswd is
+        stopped while the peer sends, so the worker dequeues the frames in one burst."""
+        for family in (4, 6):
+            for split in (3, 2):    # [f1 f2 f3] in one burst; [f1 f2] then f3 alone
+                with self.subTest(family=family, burst=split):
+                    frames = self.udp_datagram(family, 5000, 0x2000 + 16 * family + split)
+                    d0 = self.drops()
+                    os.kill(self.sw.proc.pid, signal.SIGSTOP)
+                    try:
+                        for f in frames[:split]:
+                            self.peer.send(VM1, f)
+                    finally:
+                        os.kill(self.sw.proc.pid, signal.SIGCONT)
+                    self.peer.wait(VM2, split, 5000)
+                    for f in frames[split:]:
+                        self.peer.send(VM1, f)
+                    self.peer.wait(VM2, len(frames), 5000)
+                    got = self.collect()
+                    self.assertEqual(got[VM2], frames, 'every fragment arrives, in order '
+                                     f'(frames per port: {[len(got[i]) for i in range(6)]})')
+                    self.assertEqual(self.drops()['vm1']['frag_no_first'],
+                                     d0['vm1']['frag_no_first'])
 
     def test_tiny_and_overlapping_fragments_dropped(self):
         seg = pkt.tcp(40000, 80, 'S', src=IP4[VM1], dst='10.0.9.9')
