@@ -44,9 +44,14 @@
  *   stats        {"fdb": {"entries", "size", "learned", "moved", "aged", "full", ...},
  *                "workers": [{"lcore", "cpu", "busy_loops", "idle_loops", "sleeps"}],
  *                "drops": {reason: count}, "ports": n}
+ *   worker.stats {"tsc_hz", "since_s", "workers": [{"id", "lcore", "cpu", "busy_cycles",
+ *                "idle_cycles", "sleep_cycles", "busy_loops", "idle_loops", "sleeps",
+ *                "rx_packets", "busy_pct", "cycles_per_packet", "rxqs": [{"port", "queue",
+ *                "packets", "cycles", "share_pct"}]}]}
+ *   worker.clear {}
  *   control.show {"clients", "clients_ro", "limits": {"max_clients", "max_output_bytes",
  *                "requests_per_s", "request_burst", "idle_timeout_s", "hello_timeout_s",
- *                "write_timeout_s"}, "counters": {"accepted", "requests", "refused_max_clients",
+ *                "write_timeout_s"}, "counters": {"accepted", "requests", "request_errors", "refused_max_clients",
  *                "accept_errors", "listener_pauses", "dropped_no_hello", "dropped_idle",
  *                "dropped_stalled", "output_paused", "throttled", "refused_readonly",
  *                "log_suppressed"}}
@@ -178,7 +183,9 @@ struct vs_command_spec {
 	X(POLICY_SHOW, "policy.show", "a policy with the ports it selects and per-rule hits", policy_ref_args, true, true) \
 	X(CONNTRACK_SHOW, "conntrack.show", "connection tracking table and counters", conntrack_show_args, false, true) \
 	X(MONITOR_DROPS, "monitor.drops", "flows denied by policy (vswctl follows them)", monitor_args, false, true) \
-	X(CONTROL_SHOW, "control.show", "control socket clients, limits and what they refused", no_args, false, true)
+	X(CONTROL_SHOW, "control.show", "control socket clients, limits and what they refused", no_args, false, true) \
+	X(WORKER_STATS, "worker.stats", "poll-mode workers: busy/idle cycles, cycles per packet, rx queues", no_args, false, true) \
+	X(WORKER_CLEAR, "worker.clear", "start every worker's figures again from 0", no_args, false, false)
 
 enum vs_command_id {
 #define X(id, name, help, args, pos, ro) VS_CMD_##id,

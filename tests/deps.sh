@@ -6,7 +6,8 @@ PKGS=(build-essential meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev lib
       clang libclang-rt-14-dev    # libFuzzer targets (tests/fuzz)
       containernetworking-plugins   # the real IPAM plugins vsw-cni delegates to (test_cni)
       libcurl4-openssl-dev          # vsw-agent talks to the Kubernetes API
-      python3-yaml)                 # test_k8s_manifests reads conf/k8s
+      python3-yaml                  # test_k8s_manifests reads conf/k8s
+      prometheus)                   # test_metrics: a real Prometheus scrapes vswd; promtool
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -123,6 +123,47 @@ static void stats(struct vs_writer *w, const json_t *res)
 	vs_render_nonzero(w, "drops", json_object_get(res, "drops"));
 }
 
+/* worker.stats, the way ovs-appctl dpif-netdev/pmd-perf-show reads: one record a worker,
+ * its busy share, cycles per packet, then its rx queues' shares of the busy time. */
+static void worker_stats(struct vs_writer *w, const json_t *res)
+{
+	json_t *wk, *q;
+	size_t i, j;
+
+	vs_render_kv(w, res, "since_s", "since (s)");
+	vs_render_kv(w, res, "tsc_hz", "TSC (Hz)");
+	json_array_foreach(json_object_get(res, "workers"), i, wk) {
+		char title[64];
+
+		snprintf(title, sizeof(title), "worker %" JSON_INTEGER_FORMAT, int_of(wk, "id"));
+		vs_writer_blank(w);
+		vs_writer_begin(w, title);
+		vs_render_kv(w, wk, "lcore", NULL);
+		vs_render_kv(w, wk, "cpu", NULL);
+		vs_writer_kv(w, "busy", "%.1f %%",
+			     json_real_value(json_object_get(wk, "busy_pct")));
+		vs_render_kv(w, wk, "busy_cycles", "busy cycles");
+		vs_render_kv(w, wk, "idle_cycles", "idle cycles");
+		vs_render_kv(w, wk, "sleep_cycles", "of them asleep");
+		vs_render_kv(w, wk, "rx_packets", "rx packets");
+		vs_writer_kv(w, "cycles/packet", "%.1f",
+			     json_real_value(json_object_get(wk, "cycles_per_packet")));
+		vs_render_kv(w, wk, "busy_loops", "busy loops");
+		vs_render_kv(w, wk, "idle_loops", "idle loops");
+		vs_render_kv(w, wk, "sleeps", NULL);
+		vs_writer_table(w, "rx queues", "PORT QUEUE PACKETS CYCLES SHARE", 0x1e);
+		json_array_foreach(json_object_get(wk, "rxqs"), j, q) {
+			vs_render_cell(w, q, "port");
+			vs_render_cell(w, q, "queue");
+			vs_render_cell(w, q, "packets");
+			vs_render_cell(w, q, "cycles");
+			vs_writer_cell(w, "%.1f %%",
+				       json_real_value(json_object_get(q, "share_pct")));
+		}
+		vs_writer_end(w);
+	}
+}
+
 static void version(struct vs_writer *w, const json_t *res)
 {
 	vs_writer_kv(w, "vswctl", "%s", VS_VERSION);
@@ -171,6 +212,7 @@ static const struct {
 	{ "vlan.list", vlan_list },
 	{ "mac.show", mac_show },
 	{ "stats", stats },
+	{ "worker.stats", worker_stats },
 	{ "version", version },
 	{ "commands", commands },
 	{ "bond.show", vs_view_bond_show },

@@ -103,7 +103,7 @@ static int port_add(const struct vs_port_cfg *cfg, const char *prefix, struct vs
 	}
 	p->cfg = *cfg;
 	p->seq = ++vs_st.next_seq;
-	vs_port_counters_sum((uint16_t)slot, &p->base);
+	vs_port_counters_clear((uint16_t)slot);
 	p->in_use = true;
 	if ((rc = publish_port(NULL, cfg, e)) < 0) {
 		p->in_use = false;

@@ -31,6 +31,7 @@
 #include "control/core/snapshot.h"
 #include "control/core/state.h"
 #include "control/l2/fdb.h"
+#include "control/metrics/http.h"
 #include "control/model/config.h"
 #include "control/model/err.h"
 #include "control/model/ratelimit.h"
@@ -433,6 +434,11 @@ static int serve(struct vs_config *cfg, const char *config_path, struct event_ba
 		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
 		goto out;
 	}
+	if (vs_metrics_start(base, &cfg->metrics.at, &e) < 0) {
+		fprintf(stderr, "vswd: %s: %s\n", e.field, e.msg);
+		vs_server_stop();
+		goto out;
+	}
 	launch_workers();
 	loop_events_add(base, &ev);
 	vs_st.ready_ms = vs_now_ms();
@@ -446,6 +452,7 @@ static int serve(struct vs_config *cfg, const char *config_path, struct event_ba
 		VS_LOG(WARNING, "cannot notify $NOTIFY_SOCKET: %s", strerror(-nrc));
 	event_base_dispatch(base);
 
+	vs_metrics_stop();
 	vs_server_stop();
 	rc = 0;
 out:

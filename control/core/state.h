@@ -24,6 +24,8 @@ struct vs_port {
 	struct vs_port_cfg cfg;
 	struct vs_port_rt *rt;
 	struct vs_port_counters base;	/* worker counters of the slot when added */
+	/* each worker's rxq counters of the slot when added (control/worker/worker_stats.c) */
+	struct vs_rxq_counters rxq_base[VS_MAX_WORKERS][VS_MAX_QUEUES];
 	/* the policer settings last published and their id: the id, and so the workers'
 	 * buckets, stay while only something else changes */
 	struct vs_police_cfg police_cfg;

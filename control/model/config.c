@@ -273,6 +273,17 @@ static int parse_fdb(const json_t *o, struct vs_config *c, struct vs_err *e)
 	return 0;
 }
 
+static int parse_metrics(const json_t *o, struct vs_config *c, struct vs_err *e)
+{
+	static const char *const keys[] = { "listen", NULL };
+	int rc;
+	if ((rc = vs_json_only_keys(o, "metrics", keys, e)) < 0 ||
+	    (rc = vs_json_get_str(o, "metrics", "listen", c->metrics.listen,
+				  sizeof(c->metrics.listen), e)) < 0)
+		return rc;
+	return vs_listen_parse(c->metrics.listen, &c->metrics.at, "metrics.listen", e);
+}
+
 static int config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e);
 
 int vs_config_from_json(const json_t *root, struct vs_config *c, struct vs_err *e)
@@ -445,11 +456,12 @@ static int config_from_json(const json_t *root, struct vs_config *c, struct vs_e
 	} sections[] = {
 		{ "dpdk", parse_dpdk },		  { "workers", parse_workers },
 		{ "control", parse_control },	  { "fdb", parse_fdb },
+		{ "metrics", parse_metrics },
 		{ "ports", parse_ports },	  { "static_macs", parse_static_macs },
 		{ "conntrack", parse_conntrack }, { "networks", parse_networks },
 		{ "namespaces", parse_namespaces }, { "policies", parse_policies },
 	};
-	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "ports",
+	static const char *const keys[] = { "dpdk", "workers", "control", "fdb", "metrics", "ports",
 					    "static_macs", "conntrack", "networks", "namespaces",
 					    "policies", NULL };
 	json_t *v;
@@ -521,6 +533,8 @@ json_t *vs_config_to_json(const struct vs_config *c)
 	json_object_set_new(root, "control", control_to_json(c));
 	json_object_set_new(root, "fdb", json_pack("{s:i, s:i}", "size", (json_int_t)c->fdb.size,
 						   "aging_s", (json_int_t)c->fdb.aging_s));
+	if (c->metrics.listen[0])
+		json_object_set_new(root, "metrics", json_pack("{s:s}", "listen", c->metrics.listen));
 	json_t *ports = json_array();
 	for (uint16_t i = 0; i < c->n_ports; i++)
 		json_array_append_new(ports, vs_port_cfg_to_json(&c->ports[i]));

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "vs_types.h"
+#include "control/metrics/listen.h"
 #include "control/model/err.h"
 #include "control/model/netpol_cfg.h"
 #include "control/model/port_cfg.h"
@@ -68,6 +69,10 @@ struct vs_config {
 		uint32_t size;
 		uint32_t aging_s;
 	} fdb;
+	struct {
+		char listen[VS_LISTEN_MAX];	/* as given; "" = off */
+		struct vs_listen at;	/* parsed */
+	} metrics;
 	uint16_t n_ports;
 	struct vs_port_cfg ports[VS_MAX_PORTS];
 	uint16_t n_static_macs;

@@ -56,6 +56,9 @@ static void port_counters(uint16_t slot, struct vs_port_counters *out)
 void vs_port_counters_clear(uint16_t slot)
 {
 	vs_port_counters_sum(slot, &vs_st.ports[slot].base);
+	for (uint16_t w = 0; w < vs_dp.n_workers; w++)
+		memcpy(vs_st.ports[slot].rxq_base[w], vs_dp.workers[w].rxq[slot],
+		       sizeof(vs_st.ports[slot].rxq_base[w]));
 }
 
 static json_t *drops_json(const uint64_t *drops)

@@ -13,7 +13,8 @@
 #include "dataplane/worker/dp.h"
 
 void vs_port_counters_sum(uint16_t slot, struct vs_port_counters *out);
-/* port.clear: the port's counters read 0 from now on (the workers' own are never reset). */
+/* port.clear and port add: the port's counters (and its per-queue worker figures) read 0
+ * from now on (the workers' own are never reset). */
 void vs_port_counters_clear(uint16_t slot);
 json_t *vs_port_to_json(uint16_t slot);
 json_t *vs_stats_json(void);

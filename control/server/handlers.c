@@ -20,6 +20,7 @@
 #include "control/core/persist.h"
 #include "control/core/state.h"
 #include "control/l2/mac_cmds.h"
+#include "control/metrics/http.h"
 #include "control/model/err.h"
 #include "control/model/ratelimit.h"
 #include "control/policy/policy_cmds.h"
@@ -27,6 +28,7 @@
 #include "control/port/stats.h"
 #include "control/qos/qos_cmds.h"
 #include "control/server/server.h"
+#include "control/worker/worker_cmds.h"
 
 static int h_hello(const json_t *args, json_t **r, struct vs_err *e)
 {
@@ -94,6 +96,7 @@ static int h_control_show(const json_t *args, json_t **r, struct vs_err *e)
 				      (json_int_t)(vs_st.ready_ms - vs_st.start_ms), "uptime_s",
 				      (json_int_t)((vs_now_ms() - vs_st.start_ms) / 1000)));
 	json_object_set_new(*r, "persist", vs_persist_to_json());
+	json_object_set_new(*r, "metrics", vs_metrics_to_json());
 	return 0;
 }
 
@@ -116,7 +119,7 @@ void vs_handlers_bind(void)
 	/* every feature's handlers: a new feature adds its list here */
 	static const struct vs_handler_row *const features[] = {
 		vs_server_handlers, vs_port_handlers, vs_mac_handlers, vs_policy_handlers,
-		vs_qos_handlers,
+		vs_qos_handlers, vs_worker_handlers,
 	};
 	for (size_t f = 0; f < RTE_DIM(features); f++)
 		for (const struct vs_handler_row *r = features[f]; r->fn != NULL; r++) {

@@ -187,6 +187,7 @@ static void handle_line(struct client *c, const char *line, size_t len)
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req == NULL) {
 		vs_err_set(&e, EBADMSG, NULL, "invalid JSON: %s", jerr.text);
+		cnt.request_errors++;
 		send_json(c, error_reply(&e));
 		return;
 	}
@@ -194,6 +195,7 @@ static void handle_line(struct client *c, const char *line, size_t len)
 	if (result != NULL) {
 		reply = json_pack("{s:b, s:o}", "ok", 1, "result", result);
 	} else {
+		cnt.request_errors++;
 		reply = error_reply(&e);
 		if (!c->hello)
 			VS_LOG_RL(DEBUG, "control: request refused before hello");
@@ -601,6 +603,8 @@ json_t *vs_server_to_json(void)
 			    json_integer((json_int_t)c->control.max_buffered_bytes));
 	json_object_set_new(json_object_get(r, "counters"), "dropped_over_budget",
 			    json_integer((json_int_t)cnt.dropped_over_budget));
+	json_object_set_new(json_object_get(r, "counters"), "request_errors",
+			    json_integer((json_int_t)cnt.request_errors));
 	json_object_set_new(r, "buffered_bytes", json_integer((json_int_t)total));
 	return r;
 }

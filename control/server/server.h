@@ -12,6 +12,7 @@
 struct vs_server_counters {
 	uint64_t accepted;
 	uint64_t requests;
+	uint64_t request_errors;	/* requests answered with an error */
 	uint64_t refused_max_clients;	/* told EUSERS and closed at control.max_clients */
 	uint64_t accept_errors;	/* accept() failed, e.g. EMFILE */
 	uint64_t listener_pauses;	/* listener off for 100 ms after an accept error */

@@ -183,6 +183,11 @@ struct vs_port_counters {
 	uint64_t pol_established;
 };
 
+struct vs_rxq_counters {
+	uint64_t packets;
+	uint64_t cycles;
+};
+
 struct vs_tx_buf {
 	uint16_t n;
 	uint8_t dirty;	/* listed in vs_worker.dirty */
@@ -202,6 +207,9 @@ struct vs_worker {
 	uint16_t last_learn_port;
 	uint32_t last_learn_stamp;
 	uint64_t busy_loops, idle_loops, sleeps;
+	/* TSC cycles of loops that moved packets / of empty loops (sleeps included), the time
+	 * slept, and the packets received: one rdtsc a loop (OVS's pmd-perf-show figures) */
+	uint64_t busy_cycles, idle_cycles, sleep_cycles, rx_packets;
 	uint64_t next_lacp_tsc;	/* worker 0: when to poll 802.3ad bonds next */
 	uint64_t learn_events, learn_ring_full;
 	/* policy */
@@ -218,6 +226,8 @@ struct vs_worker {
 	struct vs_tx_buf txb[VS_MAX_PORTS];
 	struct vs_port_counters ports[VS_MAX_PORTS];
 	struct vs_meter meters[VS_MAX_PORTS];
+	/* per (port slot, queue) this worker polls: packets and the cycles their bursts took */
+	struct vs_rxq_counters rxq[VS_MAX_PORTS][VS_MAX_QUEUES];
 } __rte_cache_aligned;
 
 /* Global data-path context, set up by the control thread before workers start. */

@@ -62,7 +62,9 @@ static void idle_sleep(struct vs_worker *w)
 	/* Offline first: a sleeping worker must not hold up grace periods. */
 	rte_rcu_qsbr_thread_offline(vs_dp.qsbr, w->id);
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)vs_dp.idle_sleep_us * 1000 };
+	uint64_t t = rte_rdtsc();
 	nanosleep(&ts, NULL);
+	w->sleep_cycles += rte_rdtsc() - t;
 	rte_rcu_qsbr_thread_online(vs_dp.qsbr, w->id);
 	w->sleeps++;
 }
@@ -101,11 +103,15 @@ int vs_worker_main(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	rte_rcu_qsbr_thread_register(vs_dp.qsbr, w->id);
 	rte_rcu_qsbr_thread_online(vs_dp.qsbr, w->id);
+	/* Loop accounting: one rdtsc a loop, one more a non-empty burst. A burst is charged from
+	 * the previous stamp, so empty polls of the rxqs before it in the loop go with it. */
+	uint64_t loop_tsc = rte_rdtsc();
 
 	while (atomic_load_explicit(&vs_dp.running, memory_order_relaxed)) {
 		const struct vs_snapshot *s =
 			atomic_load_explicit(&vs_dp.snap, memory_order_acquire);
 		uint32_t got = 0;
+		uint64_t burst_tsc = loop_tsc;
 
 		for (uint16_t i = 0; i < s->n_rxq[w->id]; i++) {
 			const struct vs_dp_rxq *q = &s->rxq[w->id][i];
@@ -114,6 +120,9 @@ int vs_worker_main(void *arg)
 			if (n == 0)
 				continue;	/* empty polls are not charged to rx */
 			got += n;
+			struct vs_rxq_counters *rc = &w->rxq[q->port][q->queue];
+			rc->packets += n;
+			w->rx_packets += n;
 			stage_done(w, VS_STAGE_RX, &t, n);
 			n = vs_vlan_demux(w, s, q->port, pkts, in = n);
 			stage_done(w, VS_STAGE_DEMUX, &t, in);
@@ -129,6 +138,9 @@ int vs_worker_main(void *arg)
 			}
 			vs_tx_out(w, s, pkts, n);
 			stage_done(w, VS_STAGE_TX, &t, n);
+			uint64_t now = rte_rdtsc();
+			rc->cycles += now - burst_tsc;
+			burst_tsc = now;
 		}
 		uint64_t t = stage_start();
 		vs_tx_flush(w, s);
@@ -143,13 +155,19 @@ int vs_worker_main(void *arg)
 		if (got > 0) {
 			w->busy_loops++;
 			empty = 0;
-			continue;
+		} else {
+			w->idle_loops++;
+			if (vs_dp.idle_sleep_us > 0 && ++empty >= vs_dp.idle_spins) {
+				idle_sleep(w);
+				empty = vs_dp.idle_spins;	/* keep sleeping until traffic */
+			}
 		}
-		w->idle_loops++;
-		if (vs_dp.idle_sleep_us > 0 && ++empty >= vs_dp.idle_spins) {
-			idle_sleep(w);
-			empty = vs_dp.idle_spins;	/* keep sleeping until traffic */
-		}
+		uint64_t now = rte_rdtsc();
+		if (got > 0)
+			w->busy_cycles += now - loop_tsc;
+		else
+			w->idle_cycles += now - loop_tsc;
+		loop_tsc = now;
 	}
 	rte_rcu_qsbr_thread_offline(vs_dp.qsbr, w->id);
 	rte_rcu_qsbr_thread_unregister(vs_dp.qsbr, w->id);

@@ -224,6 +224,10 @@ def configs(pols):
     w = json.loads(json.dumps(world))
     w['ports'][1]['vlan'] = 5000     # refused
     C.append(w)
+    for listen in ('127.0.0.1:9469', '[::1]:9469', 'unix:/run/vsw/metrics.sock', 'host:1'):
+        w = json.loads(json.dumps(base))
+        w['metrics'] = {'listen': listen}
+        C.append(w)
     return C
 
 

@@ -41,7 +41,7 @@ def vm_port(name, sock, vlan, client=True, **kw):
 
 class Switch:
     def __init__(self, ports, fdb=None, idle_sleep_us=50, static_macs=None, tmp=None,
-                 start=True, control=None):
+                 start=True, control=None, extra=None):
         _seq[0] += 1
         self.tmp = tmp or tempfile.mkdtemp(prefix='vswt_')
         self.prefix = f'vswt{os.getpid()}_{_seq[0]}'
@@ -61,6 +61,7 @@ class Switch:
             'fdb': fdb or {'size': 65536, 'aging_s': 300},
             'ports': ports,
             'static_macs': static_macs or [],
+            **(extra or {}),    # more top-level sections, e.g. {'metrics': {...}}
         }
         with open(self.config_path, 'w') as f:
             json.dump(cfg, f, indent=2)

@@ -80,6 +80,7 @@ int main(void)
 		vs_test_frame_suite,
 		vs_test_cni_suite,
 		vs_test_agent_suite,
+		vs_test_metrics_suite,
 		vs_test_vlan_set_suite,
 		vs_test_config_suite,
 		vs_test_port_cfg_suite,

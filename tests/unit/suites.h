@@ -19,6 +19,7 @@ CU_ErrorCode vs_test_policy_suite(void);
 CU_ErrorCode vs_test_allow_suite(void);
 CU_ErrorCode vs_test_cni_suite(void);
 CU_ErrorCode vs_test_agent_suite(void);
+CU_ErrorCode vs_test_metrics_suite(void);
 
 struct vs_test {
 	const char *name;

@@ -64,7 +64,7 @@ static void test_readonly_marks(void)
 		const char *dot = strrchr(t[i].name, '.');
 		const char *verb = dot ? dot + 1 : t[i].name;
 		bool reads = strcmp(verb, "show") == 0 || strcmp(verb, "list") == 0 ||
-			     strcmp(verb, "drops") == 0 || i == VS_CMD_HELLO ||
+			     strcmp(verb, "drops") == 0 || strcmp(verb, "stats") == 0 || i == VS_CMD_HELLO ||
 			     i == VS_CMD_COMMANDS || i == VS_CMD_VERSION || i == VS_CMD_STATS;
 		CU_ASSERT_EQUAL(t[i].readonly, reads);
 		if (t[i].readonly != reads)
